@@ -1,0 +1,212 @@
+// capi_lock.cpp - fl_options_* and fl_lock_* / fl_acquire / fl_release.
+#include <cstdlib>
+#include <cstring>
+
+#include "guard.hpp"
+#include "handles.hpp"
+#include "paths.hpp"
+
+using filelock::fail;
+using filelock::capi::guard;
+using filelock::capi::invalid;
+using filelock::capi::kLockMagic;
+using filelock::capi::kOptionsMagic;
+using filelock::capi::valid;
+
+namespace filelock::capi {
+
+const Options &options_of(const fl_options *opts)
+{
+    static const Options defaults;
+    return opts ? opts->o : defaults;
+}
+
+} // namespace filelock::capi
+
+namespace {
+
+// Body shared by every option setter: check the handle, then apply.
+template <class F>
+int set_option(fl_options *opts, F &&apply)
+{
+    return guard([&]() -> int {
+        if (!valid(opts, kOptionsMagic)) return invalid("invalid fl_options handle");
+        return apply(opts->o);
+    });
+}
+
+// A NULL opts means defaults; anything else must be a real fl_options.
+bool options_ok(const fl_options *opts)
+{
+    return opts == nullptr || valid(opts, kOptionsMagic);
+}
+
+} // namespace
+
+extern "C" {
+
+FL_API int fl_options_new(fl_options **out)
+{
+    return guard([&]() -> int {
+        if (!out) return invalid("out is NULL");
+        *out = new fl_options();
+        return FL_OK;
+    });
+}
+
+FL_API void fl_options_free(fl_options *opts)
+{
+    if (!valid(opts, kOptionsMagic)) return;
+    opts->magic = filelock::capi::kDeadMagic;
+    delete opts;
+}
+
+FL_API int fl_options_clone(fl_options **out, const fl_options *opts)
+{
+    return guard([&]() -> int {
+        if (!out || !valid(opts, kOptionsMagic)) return invalid("out is NULL or opts is invalid");
+        *out = new fl_options(*opts);
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_timeout_ms(fl_options *opts, int64_t timeout_ms)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        int rc = filelock::check_timeout_ms(timeout_ms);
+        if (rc == FL_OK) o.timeout_ms = timeout_ms;
+        return rc;
+    });
+}
+
+FL_API int fl_options_set_poll_interval_ms(fl_options *opts, int64_t interval_ms)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        int rc = filelock::check_poll_interval_ms(interval_ms);
+        if (rc == FL_OK) o.poll_interval_ms = interval_ms;
+        return rc;
+    });
+}
+
+FL_API int fl_options_set_shared(fl_options *opts, int shared)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.shared = shared != 0;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_remove_on_release(fl_options *opts, int remove)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.remove_on_release = remove != 0;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_file_mode(fl_options *opts, uint32_t mode)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        int rc = filelock::check_file_mode(mode);
+        if (rc == FL_OK) {
+            o.create_mode = mode;
+            o.mode_explicit = true;
+        }
+        return rc;
+    });
+}
+
+FL_API int fl_options_set_tag(fl_options *opts, const char *tag)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        std::string t = tag ? tag : "";
+        int rc = filelock::check_tag(t);
+        if (rc == FL_OK) o.tag = t;
+        return rc;
+    });
+}
+
+FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.lock_dir = dir ? dir : "";
+        while (o.lock_dir.size() > 1 && o.lock_dir.back() == '/') o.lock_dir.pop_back();
+        return FL_OK;
+    });
+}
+
+FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options *opts)
+{
+    return guard([&]() -> int {
+        if (!out) return invalid("out is NULL");
+        *out = nullptr;
+        if (!target_path) return invalid("target_path is NULL");
+        if (!options_ok(opts)) return invalid("invalid fl_options handle");
+        auto h = std::make_unique<fl_lock>();
+        int rc = filelock::Lock::create(target_path, filelock::capi::options_of(opts), &h->l);
+        if (rc != FL_OK) return rc;
+        *out = h.release();
+        return FL_OK;
+    });
+}
+
+FL_API void fl_lock_free(fl_lock *lock)
+{
+    if (!valid(lock, kLockMagic)) return;
+    guard([&]() -> int {
+        lock->magic = filelock::capi::kDeadMagic;
+        delete lock;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms)
+{
+    return guard([&]() -> int {
+        if (!valid(lock, kLockMagic)) return invalid("invalid fl_lock handle");
+        return lock->l->acquire(timeout_ms);
+    });
+}
+
+FL_API int fl_release(fl_lock *lock)
+{
+    return guard([&]() -> int {
+        if (!valid(lock, kLockMagic)) return invalid("invalid fl_lock handle");
+        return lock->l->release();
+    });
+}
+
+FL_API int fl_lock_is_held(const fl_lock *lock)
+{
+    return guard([&]() -> int {
+        if (!valid(lock, kLockMagic)) return invalid("invalid fl_lock handle");
+        return lock->l->held();
+    });
+}
+
+FL_API const char *fl_lock_path(const fl_lock *lock)
+{
+    return valid(lock, kLockMagic) ? lock->l->lock_path().c_str() : nullptr;
+}
+
+FL_API const char *fl_lock_target_path(const fl_lock *lock)
+{
+    return valid(lock, kLockMagic) ? lock->l->target().c_str() : nullptr;
+}
+
+FL_API int fl_lock_path_for(const char *target_path, const fl_options *opts, char **out)
+{
+    return guard([&]() -> int {
+        if (!out || !target_path) return invalid("target_path or out is NULL");
+        if (!options_ok(opts)) return invalid("invalid fl_options handle");
+        filelock::LockPaths p;
+        int rc = filelock::lock_paths_for(target_path, filelock::capi::options_of(opts), &p);
+        if (rc != FL_OK) return rc;
+        *out = static_cast<char *>(std::malloc(p.lock_path.size() + 1));
+        if (!*out) return fail(FL_ENOMEM, "out of memory");
+        std::memcpy(*out, p.lock_path.c_str(), p.lock_path.size() + 1);
+        return FL_OK;
+    });
+}
+
+} // extern "C"

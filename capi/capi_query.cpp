@@ -1,0 +1,117 @@
+// capi_query.cpp - read-only questions: locked?, holder, liveness, stale, info.
+#include "guard.hpp"
+#include "handles.hpp"
+#include "convert.hpp"
+#include "inspect.hpp"
+#include "paths.hpp"
+#include "platform/platform.hpp"
+#include "query.hpp"
+
+using filelock::fail;
+using filelock::capi::guard;
+using filelock::capi::invalid;
+
+namespace {
+
+int lock_path_of(const char *target, const fl_options *opts, std::string *out)
+{
+    if (!target) return invalid("target_path is NULL");
+    if (opts && !filelock::capi::valid(opts, filelock::capi::kOptionsMagic))
+        return invalid("invalid fl_options handle");
+    filelock::LockPaths p;
+    int rc = filelock::lock_paths_for(target, filelock::capi::options_of(opts), &p);
+    *out = p.lock_path;
+    return rc;
+}
+
+// inspect_lock() for the single-file entry points.
+int inspect_one(const char *lock_path, int64_t threshold_ms, filelock::LockInfo *info)
+{
+    if (!lock_path) return invalid("lock_path is NULL");
+    if (threshold_ms < 0) return invalid("threshold_ms must be >= 0");
+    return filelock::inspect_lock(lock_path, threshold_ms, filelock::platform::HeldIndex::snapshot(),
+                                  info);
+}
+
+} // namespace
+
+extern "C" {
+
+FL_API int fl_is_locked(const char *target_path, const fl_options *opts)
+{
+    return guard([&]() -> int {
+        std::string lock;
+        if (int rc = lock_path_of(target_path, opts, &lock); rc != FL_OK) return rc;
+        return filelock::is_locked(lock);
+    });
+}
+
+FL_API int fl_wait_released(const char *target_path, const fl_options *opts, int64_t timeout_ms)
+{
+    return guard([&]() -> int {
+        std::string lock;
+        if (int rc = lock_path_of(target_path, opts, &lock); rc != FL_OK) return rc;
+        if (timeout_ms < FL_WAIT_FOREVER) return invalid("timeout_ms must be >= 0 or FL_WAIT_FOREVER");
+        return filelock::wait_released(lock, timeout_ms,
+                                       filelock::capi::options_of(opts).poll_interval_ms);
+    });
+}
+
+FL_API int fl_holder_pid(const char *lock_path, int64_t *out_pid)
+{
+    return guard([&]() -> int {
+        if (!lock_path || !out_pid) return invalid("lock_path or out_pid is NULL");
+        return filelock::holder_pid(lock_path, out_pid);
+    });
+}
+
+FL_API int fl_process_is_running(int64_t pid)
+{
+    return guard([&]() -> int {
+        if (pid < 1 || pid > 2147483647) return invalid("pid must be in 1 .. 2^31-1");
+        auto ps = filelock::platform::process_state(pid);
+        return ps.exists && !ps.zombie ? 1 : 0;
+    });
+}
+
+FL_API int fl_is_stale(const char *lock_path, int64_t threshold_ms)
+{
+    return guard([&]() -> int {
+        filelock::LockInfo info;
+        int rc = inspect_one(lock_path, threshold_ms, &info);
+        if (rc != FL_OK) return rc;
+        return info.stale ? 1 : 0;
+    });
+}
+
+FL_API int fl_lock_age_ms(const char *lock_path, int64_t *out_age_ms)
+{
+    return guard([&]() -> int {
+        if (!out_age_ms) return invalid("out_age_ms is NULL");
+        filelock::LockInfo info;
+        int rc = inspect_one(lock_path, 0, &info);
+        if (rc != FL_OK) return rc;
+        *out_age_ms = info.age_ms;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_lock_info_read(const char *lock_path, int64_t threshold_ms, fl_lock_info **out)
+{
+    return guard([&]() -> int {
+        if (!out) return invalid("out is NULL");
+        *out = nullptr;
+        filelock::LockInfo info;
+        int rc = inspect_one(lock_path, threshold_ms, &info);
+        if (rc != FL_OK) return rc;
+        *out = filelock::capi::new_lock_info(info, threshold_ms);
+        return FL_OK;
+    });
+}
+
+FL_API void fl_lock_info_free(fl_lock_info *info)
+{
+    if (info) filelock::capi::free_lock_info(info);
+}
+
+} // extern "C"

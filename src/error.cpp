@@ -1,0 +1,69 @@
+#include "error.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+namespace filelock {
+
+namespace {
+thread_local std::string t_last_error;
+}
+
+int fail(int code, std::string message)
+{
+    t_last_error = std::move(message);
+    return code;
+}
+
+void clear_error()
+{
+    if (!t_last_error.empty())
+        t_last_error.clear();
+}
+
+const std::string &last_error()
+{
+    return t_last_error;
+}
+
+int code_from_errno(int err)
+{
+    switch (err) {
+    case 0: return FL_OK;
+    case EWOULDBLOCK: return FL_EBUSY;
+    case ENOENT:
+    case ENOTDIR: return FL_ENOENT;
+    case EACCES:
+    case EPERM:
+    case EROFS: return FL_EPERM;
+    case ELOOP:
+    case EISDIR:
+    case ENXIO:
+    case ENODEV: return FL_EUNSAFE;
+    case ENOLCK:
+    case ENOTSUP:
+    case ENOSYS: return FL_ENOTSUP;
+    case ENOMEM: return FL_ENOMEM;
+    case EINVAL:
+    case ENAMETOOLONG: return FL_EINVAL;
+    default: return FL_EIO;
+    }
+}
+
+std::string os_error_text(int err)
+{
+    char buf[256];
+    // GNU strerror_r returns the message pointer (may not use buf).
+    const char *text = strerror_r(err, buf, sizeof buf);
+    return text ? std::string(text) : std::string("errno ") + std::to_string(err);
+}
+
+int fail_errno(int err, std::string_view what, std::string_view path)
+{
+    std::string msg;
+    msg.reserve(what.size() + path.size() + 64);
+    msg.append(what).append(" ").append(path).append(": ").append(os_error_text(err));
+    return fail(code_from_errno(err), std::move(msg));
+}
+
+} // namespace filelock

@@ -1,0 +1,73 @@
+#include "inspect.hpp"
+
+#include "duration.hpp"
+#include "error.hpp"
+#include "filelock.h"
+#include "paths.hpp"
+
+namespace filelock {
+
+void apply_record(LockInfo *info, const std::string &text, int64_t now_ms)
+{
+    info->record = parse_record(text);
+    info->acquired_ms = info->record.valid && info->record.acquired_ms >= 0
+                            ? info->record.acquired_ms
+                            : info->stat.mtime_ms;
+    info->age_ms = now_ms > info->acquired_ms ? now_ms - info->acquired_ms : 0;
+    if (info->target_path.empty())
+        info->target_path =
+            info->record.target.empty() ? target_beside(info->lock_path) : info->record.target;
+}
+
+void decide_stale(LockInfo *info, int64_t threshold_ms, int held)
+{
+    info->held = held;
+    info->verdict = judge_holder(info->record);
+    info->stale = false;
+    const std::string age = format_duration_ms(info->age_ms);
+    if (held == 1) {
+        info->reason = "held now (OS lock taken); " + info->verdict.reason;
+        return;
+    }
+    if (held < 0) {
+        info->reason = "cannot tell whether it is held; not stale";
+        return;
+    }
+    if (info->verdict.holder == Holder::Alive) {
+        info->reason = "not held, but " + info->verdict.reason + "; not stale";
+        return;
+    }
+    if (info->verdict.holder == Holder::Unknown) {
+        info->reason = "not held; " + info->verdict.reason + "; unknown is never stale";
+        return;
+    }
+    if (info->age_ms < threshold_ms) {
+        info->reason = "not held and " + info->verdict.reason + ", but only " + age +
+                       " old (threshold " + format_duration_ms(threshold_ms) + ")";
+        return;
+    }
+    info->stale = true;
+    info->reason = "stale: not held, " + info->verdict.reason + ", " + age + " old";
+}
+
+int inspect_lock(const std::string &lock_path, int64_t threshold_ms,
+                 const platform::HeldIndex &index, LockInfo *out)
+{
+    out->lock_path = lock_path;
+    std::string text;
+    int rc = platform::read_small_file(lock_path, kMaxRecordBytes, &text, &out->stat);
+    if (rc == FL_EUNSAFE) {
+        out->target_path = target_beside(lock_path);
+        out->record = Record{};
+        out->record.problem = "not a regular file";
+        out->held = -1;
+        out->reason = last_error() + "; never treated as a lock file";
+        return rc;
+    }
+    if (rc != FL_OK) return rc;
+    apply_record(out, text, platform::realtime_ms());
+    decide_stale(out, threshold_ms, index.held(lock_path, out->stat.id));
+    return FL_OK;
+}
+
+} // namespace filelock

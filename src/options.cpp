@@ -1,0 +1,40 @@
+#include "options.hpp"
+
+#include "error.hpp"
+#include "filelock.h"
+
+namespace filelock {
+
+int check_timeout_ms(int64_t timeout_ms)
+{
+    if (timeout_ms < 0 && timeout_ms != FL_WAIT_FOREVER)
+        return fail(FL_EINVAL, "timeout must be >= 0 ms or FL_WAIT_FOREVER, got " +
+                                   std::to_string(timeout_ms));
+    return FL_OK;
+}
+
+int check_poll_interval_ms(int64_t interval_ms)
+{
+    if (interval_ms < 1 || interval_ms > 3600000)
+        return fail(FL_EINVAL, "poll interval must be 1 .. 3600000 ms, got " +
+                                   std::to_string(interval_ms));
+    return FL_OK;
+}
+
+int check_file_mode(int64_t mode)
+{
+    if (mode < 0 || mode > 07777)
+        return fail(FL_EINVAL, "file mode must be 0 .. 07777, got " + std::to_string(mode));
+    return FL_OK;
+}
+
+int check_tag(const std::string &tag)
+{
+    if (tag.size() > 256)
+        return fail(FL_EINVAL, "tag is longer than 256 bytes");
+    if (tag.find_first_of(std::string("\n\r\0", 3)) != std::string::npos)
+        return fail(FL_EINVAL, "tag contains a newline or NUL");
+    return FL_OK;
+}
+
+} // namespace filelock

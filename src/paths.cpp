@@ -1,0 +1,58 @@
+#include "paths.hpp"
+
+#include <cstdio>
+
+#include "error.hpp"
+#include "filelock.h"
+#include "platform/platform.hpp"
+
+namespace filelock {
+
+uint64_t fnv1a64(const std::string &s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+std::string target_beside(const std::string &lock_path)
+{
+    static const std::string ext = ".lock";
+    if (lock_path.size() > ext.size() &&
+        lock_path.compare(lock_path.size() - ext.size(), ext.size(), ext) == 0)
+        return lock_path.substr(0, lock_path.size() - ext.size());
+    return "";
+}
+
+int lock_paths_for(const std::string &target, const Options &opts, LockPaths *out)
+{
+    if (target.empty()) return fail(FL_EINVAL, "target path is empty");
+    if (target.back() == '/') return fail(FL_EINVAL, "target path " + target + " ends in '/'");
+    if (target.size() > 4000) return fail(FL_EINVAL, "target path is too long");
+    platform::FileStat st;
+    if (platform::stat_path(target, &st) == FL_OK && st.directory)
+        return fail(FL_EINVAL, "target " + target + " is a directory; lock a file instead");
+    clear_error();
+
+    if (opts.lock_dir.empty()) {
+        out->lock_path = target + ".lock";
+        out->target_abs.clear();
+        return FL_OK;
+    }
+    size_t slash = target.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
+    std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+    std::string real;
+    if (int rc = platform::real_dir(dir, &real); rc != FL_OK) return rc;
+    std::string abs = real == "/" ? "/" + base : real + "/" + base;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(abs)));
+    out->lock_path = opts.lock_dir + "/" + base + "." + hex + ".lock";
+    out->target_abs = abs;
+    return FL_OK;
+}
+
+} // namespace filelock

@@ -1,0 +1,595 @@
+// posix.cpp - the platform seam on Linux and other POSIX systems: flock(2),
+// /proc for liveness and held-lock queries, inotify for wake-ups.
+#include "platform.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+
+#ifdef __linux__
+#include <sys/inotify.h>
+#include <sys/vfs.h>
+#endif
+
+#include "error.hpp"
+#include "filelock.h"
+
+namespace filelock::platform {
+
+namespace {
+
+std::string kind_of(mode_t m)
+{
+    if (S_ISREG(m)) return "regular file";
+    if (S_ISDIR(m)) return "directory";
+    if (S_ISLNK(m)) return "symlink";
+    if (S_ISFIFO(m)) return "FIFO";
+    if (S_ISSOCK(m)) return "socket";
+    if (S_ISCHR(m)) return "character device";
+    if (S_ISBLK(m)) return "block device";
+    return "special file";
+}
+
+void fill_stat(const struct stat &s, FileStat *st)
+{
+    st->id = FileId{static_cast<uint64_t>(s.st_dev), static_cast<uint64_t>(s.st_ino)};
+    st->regular = S_ISREG(s.st_mode);
+    st->directory = S_ISDIR(s.st_mode);
+    st->symlink = S_ISLNK(s.st_mode);
+    st->size_bytes = s.st_size;
+    st->mtime_ms = static_cast<int64_t>(s.st_mtim.tv_sec) * 1000 + s.st_mtim.tv_nsec / 1000000;
+    st->uid = s.st_uid;
+    st->nlink = static_cast<uint32_t>(s.st_nlink);
+    st->kind = kind_of(s.st_mode);
+}
+
+bool read_text(const char *path, std::string *out, size_t cap = 65536)
+{
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    out->clear();
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        out->append(buf, static_cast<size_t>(n));
+        if (out->size() >= cap) break;
+    }
+    ::close(fd);
+    return true;
+}
+
+std::string trim(std::string s)
+{
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+
+uint64_t id_key(uint64_t dev, uint64_t ino)
+{
+    return ino * 1000003ULL ^ (dev * 0x9E3779B97F4A7C15ULL);
+}
+
+} // namespace
+
+// --- lock files -------------------------------------------------------------
+
+int open_lock_file(const std::string &path, bool create, uint32_t mode, Handle *out, FileId *id)
+{
+    int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (create ? O_CREAT : 0);
+    int fd;
+    do {
+        fd = ::open(path.c_str(), flags, static_cast<mode_t>(mode & 07777));
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ELOOP)
+            return fail(FL_EUNSAFE, "lock path " + path + " is a symlink; refusing to follow it");
+        if (err == EISDIR)
+            return fail(FL_EUNSAFE, "lock path " + path + " is a directory");
+        if (err == ENXIO || err == ENODEV || err == ETXTBSY)
+            return fail(FL_EUNSAFE, "lock path " + path + " is not a regular file");
+        return fail_errno(err, "cannot open lock file", path);
+    }
+    struct stat s;
+    if (::fstat(fd, &s) != 0) {
+        int err = errno;
+        ::close(fd);
+        return fail_errno(err, "cannot stat lock file", path);
+    }
+    if (!S_ISREG(s.st_mode)) {
+        ::close(fd);
+        return fail(FL_EUNSAFE, "lock path " + path + " is a " + kind_of(s.st_mode) +
+                                    ", not a regular file; left untouched");
+    }
+    *out = fd;
+    *id = FileId{static_cast<uint64_t>(s.st_dev), static_cast<uint64_t>(s.st_ino)};
+    return FL_OK;
+}
+
+static int lock_error(int err, const std::string &path)
+{
+    if (err == ENOLCK || err == ENOTSUP || err == EOPNOTSUPP || err == ENOSYS)
+        return fail(FL_ENOTSUP, "file system of " + path + " does not support flock: " +
+                                    os_error_text(err));
+    return fail_errno(err, "cannot lock", path);
+}
+
+int try_lock(Handle h, bool shared, const std::string &path)
+{
+    int op = (shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
+    for (;;) {
+        if (::flock(h, op) == 0) return FL_OK;
+        if (errno == EINTR) continue;
+        if (errno == EWOULDBLOCK) return FL_EBUSY;
+        return lock_error(errno, path);
+    }
+}
+
+int lock_blocking(Handle h, bool shared, const std::string &path)
+{
+    int op = shared ? LOCK_SH : LOCK_EX;
+    for (;;) {
+        if (::flock(h, op) == 0) return FL_OK;
+        if (errno == EINTR) continue;
+        return lock_error(errno, path);
+    }
+}
+
+void unlock(Handle h)
+{
+    if (h >= 0) ::flock(h, LOCK_UN);
+}
+
+void close_handle(Handle h)
+{
+    if (h >= 0) ::close(h);
+}
+
+int path_is(const std::string &path, const FileId &id)
+{
+    struct stat s;
+    if (::lstat(path.c_str(), &s) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return 0;
+        return fail_errno(errno, "cannot stat", path);
+    }
+    return (static_cast<uint64_t>(s.st_dev) == id.dev && static_cast<uint64_t>(s.st_ino) == id.ino)
+               ? 1 : 0;
+}
+
+int stat_path(const std::string &path, FileStat *st)
+{
+    struct stat s;
+    if (::lstat(path.c_str(), &s) != 0) return fail_errno(errno, "cannot stat", path);
+    fill_stat(s, st);
+    return FL_OK;
+}
+
+int stat_handle(Handle h, FileStat *st)
+{
+    struct stat s;
+    if (::fstat(h, &s) != 0) return fail_errno(errno, "cannot stat descriptor", "");
+    fill_stat(s, st);
+    return FL_OK;
+}
+
+int write_record(Handle h, const std::string &text, const std::string &path)
+{
+    size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::pwrite(h, text.data() + done, text.size() - done, static_cast<off_t>(done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail_errno(errno, "cannot write lock record to", path);
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::ftruncate(h, static_cast<off_t>(text.size())) != 0)
+        return fail_errno(errno, "cannot truncate lock record of", path);
+    return FL_OK;
+}
+
+int chmod_handle(Handle h, uint32_t mode, const std::string &path)
+{
+    if (::fchmod(h, static_cast<mode_t>(mode & 07777)) != 0)
+        return fail_errno(errno, "cannot chmod lock file", path);
+    return FL_OK;
+}
+
+int remove_path(const std::string &path)
+{
+    if (::unlink(path.c_str()) != 0) {
+        if (errno == ENOENT) return FL_ENOENT;
+        return fail_errno(errno, "cannot remove", path);
+    }
+    return FL_OK;
+}
+
+int read_handle(Handle h, size_t cap, std::string *out)
+{
+    out->assign(cap + 1, '\0');
+    size_t got = 0;
+    while (got < cap + 1) {
+        ssize_t n = ::pread(h, out->data() + got, cap + 1 - got, static_cast<off_t>(got));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail_errno(errno, "cannot read", "lock file");
+        }
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+    }
+    out->resize(got);
+    return FL_OK;
+}
+
+int read_small_file(const std::string &path, size_t cap, std::string *out, FileStat *st)
+{
+    int fd;
+    do {
+        fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ELOOP) return fail(FL_EUNSAFE, path + " is a symlink; not followed");
+        return fail_errno(err, "cannot open", path);
+    }
+    struct stat s;
+    if (::fstat(fd, &s) != 0) {
+        int err = errno;
+        ::close(fd);
+        return fail_errno(err, "cannot stat", path);
+    }
+    fill_stat(s, st);
+    if (!S_ISREG(s.st_mode)) {
+        ::close(fd);
+        return fail(FL_EUNSAFE, path + " is a " + st->kind + ", not a regular file");
+    }
+    int rc = read_handle(fd, cap, out);
+    ::close(fd);
+    if (rc != FL_OK) return fail(rc, last_error() + " (" + path + ")");
+    return FL_OK;
+}
+
+// --- held ---------------------------------------------------------------------
+
+HeldIndex HeldIndex::snapshot()
+{
+    HeldIndex idx;
+#ifdef __linux__
+    std::string text;
+    if (!read_text("/proc/locks", &text, SIZE_MAX)) return idx;
+    idx.available_ = true;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        if (eol == std::string::npos) eol = text.size();
+        std::string_view line(text.data() + pos, eol - pos);
+        pos = eol + 1;
+        // "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"; waiters carry "->".
+        if (line.find("->") != std::string_view::npos) continue;
+        int field = 0;
+        size_t i = 0;
+        std::string_view devino;
+        while (i < line.size() && field <= 5) {
+            while (i < line.size() && line[i] == ' ') ++i;
+            size_t start = i;
+            while (i < line.size() && line[i] != ' ') ++i;
+            if (field == 5) devino = line.substr(start, i - start);
+            ++field;
+        }
+        unsigned maj = 0, min = 0;
+        unsigned long long ino = 0;
+        std::string tok(devino);
+        if (std::sscanf(tok.c_str(), "%x:%x:%llu", &maj, &min, &ino) == 3) {
+            idx.inodes_.insert(ino);
+            idx.exact_.insert(id_key(static_cast<uint64_t>(makedev(maj, min)), ino));
+        }
+    }
+#endif
+    return idx;
+}
+
+static int probe_held(const std::string &path)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int held;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        ::flock(fd, LOCK_UN);
+        held = 0;
+    } else {
+        held = (errno == EWOULDBLOCK) ? 1 : -1;
+    }
+    ::close(fd);
+    return held;
+}
+
+int HeldIndex::held(const std::string &path, const FileId &id) const
+{
+    if (!available_) return probe_held(path);
+    if (exact_.count(id_key(id.dev, id.ino)) || inodes_.count(id.ino)) return 1;
+#ifdef __linux__
+    // Where stat's device or inode numbers differ from the ones the kernel
+    // prints in /proc/locks (overlayfs, btrfs subvolumes), the table cannot
+    // answer "not held"; fall back to a probe.
+    struct statfs sf;
+    if (::statfs(path.c_str(), &sf) == 0) {
+        const unsigned long fs = static_cast<unsigned long>(sf.f_type);
+        if (fs == 0x794c7630UL /* overlayfs */ || fs == 0x9123683eUL /* btrfs */)
+            return probe_held(path);
+    }
+#endif
+    return 0;
+}
+
+// --- processes and host -------------------------------------------------------
+
+int64_t current_pid()
+{
+    return static_cast<int64_t>(::getpid());
+}
+
+const std::string &host_name()
+{
+    static const std::string name = [] {
+        char buf[HOST_NAME_MAX + 2] = {0};
+        if (::gethostname(buf, sizeof buf - 1) != 0) return std::string();
+        std::string s(buf);
+        for (char &c : s)
+            if (c == '\n' || c == '\r') c = '_';
+        return s;
+    }();
+    return name;
+}
+
+const std::string &boot_id()
+{
+    static const std::string id = [] {
+        std::string s;
+        if (!read_text("/proc/sys/kernel/random/boot_id", &s, 128)) return std::string();
+        return trim(s);
+    }();
+    return id;
+}
+
+const std::string &pid_namespace()
+{
+    static const std::string ns = [] {
+        char buf[128];
+        ssize_t n = ::readlink("/proc/self/ns/pid", buf, sizeof buf - 1);
+        if (n <= 0) return std::string();
+        std::string s(buf, static_cast<size_t>(n)); // "pid:[4026531836]"
+        size_t a = s.find('['), b = s.find(']');
+        if (a == std::string::npos || b == std::string::npos || b <= a + 1) return std::string();
+        return s.substr(a + 1, b - a - 1);
+    }();
+    return ns;
+}
+
+int64_t parse_stat_start_token(const std::string &text, char *state)
+{
+    size_t close = text.rfind(')');
+    if (close == std::string::npos) return -1;
+    // After ") " come field 3 (state), 4, ... ; field 22 is the 20th of them.
+    size_t i = close + 1;
+    int field = 2;
+    while (i < text.size()) {
+        while (i < text.size() && text[i] == ' ') ++i;
+        size_t start = i;
+        while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
+        if (start == i) break;
+        ++field;
+        if (field == 3 && state) *state = text[start];
+        if (field == 22) {
+            std::string tok = text.substr(start, i - start);
+            char *end = nullptr;
+            errno = 0;
+            unsigned long long v = std::strtoull(tok.c_str(), &end, 10);
+            if (errno || !end || *end || tok.empty() || v > static_cast<unsigned long long>(INT64_MAX))
+                return -1;
+            return static_cast<int64_t>(v);
+        }
+    }
+    return -1;
+}
+
+int64_t self_start_token()
+{
+    static std::mutex mu;
+    static int64_t cached_pid = -1;
+    static int64_t cached = -1;
+    int64_t pid = current_pid();
+    std::lock_guard<std::mutex> g(mu);
+    if (pid != cached_pid) {
+        std::string text;
+        cached = read_text("/proc/self/stat", &text, 4096) ? parse_stat_start_token(text, nullptr) : -1;
+        cached_pid = pid;
+    }
+    return cached;
+}
+
+ProcessState process_state(int64_t pid)
+{
+    ProcessState ps;
+    if (pid < 1 || pid > INT32_MAX) return ps;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return ps;
+    ps.exists = true;
+    std::string text;
+    std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    if (read_text(path.c_str(), &text, 4096)) {
+        char state = 0;
+        ps.start_token = parse_stat_start_token(text, &state);
+        ps.zombie = (state == 'Z' || state == 'X');
+    }
+    return ps;
+}
+
+// --- time -----------------------------------------------------------------------
+
+int64_t monotonic_us()
+{
+    struct timespec t;
+    ::clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<int64_t>(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+}
+
+int64_t realtime_ms()
+{
+    struct timespec t;
+    ::clock_gettime(CLOCK_REALTIME, &t);
+    return static_cast<int64_t>(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
+}
+
+// --- waiting ----------------------------------------------------------------------
+
+#ifdef __linux__
+namespace {
+// One inotify instance per thread, created on first use and kept: closing
+// one costs milliseconds, which must not land on the hand-off path.
+struct ThreadInotify {
+    int fd = -1;
+    ~ThreadInotify()
+    {
+        if (fd >= 0) ::close(fd);
+    }
+    int get()
+    {
+        if (fd < 0) fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        return fd;
+    }
+};
+thread_local ThreadInotify t_inotify;
+
+void drain(int fd)
+{
+    alignas(struct inotify_event) char buf[4096];
+    while (::read(fd, buf, sizeof buf) > 0) {
+    }
+}
+} // namespace
+#endif
+
+ChangeWatch::ChangeWatch(const std::string &dir, const std::string &file) : file_(file)
+{
+#ifdef __linux__
+    inotify_fd_ = t_inotify.get();
+    if (inotify_fd_ < 0) return;
+    drain(inotify_fd_);
+    dir_wd_ = ::inotify_add_watch(inotify_fd_, dir.c_str(), IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
+    rewatch_file();
+#else
+    (void)dir;
+#endif
+}
+
+void ChangeWatch::rewatch_file()
+{
+#ifdef __linux__
+    if (inotify_fd_ < 0) return;
+    int wd = ::inotify_add_watch(inotify_fd_, file_.c_str(),
+                                 IN_CLOSE_WRITE | IN_ATTRIB | IN_DONT_FOLLOW);
+    if (wd >= 0 && wd != file_wd_) {
+        if (file_wd_ >= 0) ::inotify_rm_watch(inotify_fd_, file_wd_);
+        file_wd_ = wd;
+    }
+#endif
+}
+
+ChangeWatch::~ChangeWatch()
+{
+#ifdef __linux__
+    if (inotify_fd_ < 0) return;
+    if (file_wd_ >= 0) ::inotify_rm_watch(inotify_fd_, file_wd_);
+    if (dir_wd_ >= 0) ::inotify_rm_watch(inotify_fd_, dir_wd_);
+    drain(inotify_fd_);
+#endif
+}
+
+void ChangeWatch::wait(int64_t timeout_us)
+{
+    if (timeout_us < 0) timeout_us = 0;
+    struct timespec ts;
+    ts.tv_sec = static_cast<time_t>(timeout_us / 1000000);
+    ts.tv_nsec = static_cast<long>((timeout_us % 1000000) * 1000);
+    if (inotify_fd_ < 0) {
+        while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+        return;
+    }
+#ifdef __linux__
+    struct pollfd p = {inotify_fd_, POLLIN, 0};
+    ::ppoll(&p, 1, &ts, nullptr);
+    drain(inotify_fd_);
+#endif
+}
+
+// --- directories ------------------------------------------------------------------
+
+int list_dir(const std::string &path, std::vector<DirEntry> *out, FileStat *dir_st)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP) return fail(FL_EUNSAFE, path + " is a symlink; not followed");
+        if (errno == ENOTDIR) return fail(FL_EINVAL, path + " is not a directory");
+        return fail_errno(errno, "cannot open directory", path);
+    }
+    struct stat s;
+    if (dir_st && ::fstat(fd, &s) == 0) fill_stat(s, dir_st);
+    DIR *d = ::fdopendir(fd);
+    if (!d) {
+        int err = errno;
+        ::close(fd);
+        return fail_errno(err, "cannot read directory", path);
+    }
+    out->clear();
+    errno = 0;
+    while (struct dirent *e = ::readdir(d)) {
+        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+        out->push_back(DirEntry{e->d_name, e->d_type});
+    }
+    int err = errno;
+    ::closedir(d);
+    if (err) return fail_errno(err, "cannot read directory", path);
+    return FL_OK;
+}
+
+int real_dir(const std::string &path, std::string *out)
+{
+    char *r = ::realpath(path.c_str(), nullptr);
+    if (!r) return fail_errno(errno, "cannot resolve directory", path);
+    out->assign(r);
+    std::free(r);
+    return FL_OK;
+}
+
+std::string current_dir()
+{
+    char *c = ::getcwd(nullptr, 0);
+    if (!c) return ".";
+    std::string s(c);
+    std::free(c);
+    return s;
+}
+
+int cpu_count()
+{
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
+} // namespace filelock::platform

@@ -1,0 +1,35 @@
+// record.hpp - the lock file's text record (PROTOCOL D).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace filelock {
+
+constexpr size_t kMaxRecordBytes = 4096;
+constexpr int64_t kMaxPid = 2147483647;  // 2^31-1: larger or < 1 is invalid
+
+struct Record {
+    int64_t pid = 0;            // 1 .. 2^31-1 when valid
+    std::string host;           // "" = absent (the original format)
+    std::string boot;           // "" = absent
+    std::string pidns;          // "" = absent
+    int64_t start = -1;         // -1 = absent
+    int64_t acquired_ms = -1;   // -1 = absent
+    std::string tag;
+    std::string target;         // absolute target path (lock-directory mode)
+    bool valid = false;
+    std::string problem;        // why invalid ("empty record", ...)
+};
+
+// The record this process writes when it wins the lock.
+Record make_own_record(const std::string &tag, const std::string &target);
+
+std::string format_record(const Record &r);
+
+// Parse strictly.  Never throws; an invalid record has valid=false and a
+// problem.  Text longer than kMaxRecordBytes is "oversized".
+Record parse_record(std::string_view text);
+
+} // namespace filelock

@@ -1,0 +1,65 @@
+#include "registry.hpp"
+
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace filelock::registry {
+
+namespace {
+
+struct Entry {
+    const void *owner;
+    std::thread::id thread;
+    bool shared;
+};
+
+struct IdHash {
+    size_t operator()(const platform::FileId &id) const
+    {
+        return std::hash<uint64_t>()(id.ino * 31 + id.dev);
+    }
+};
+
+std::mutex g_mu;
+std::unordered_map<platform::FileId, std::vector<Entry>, IdHash> &table()
+{
+    static auto *t = new std::unordered_map<platform::FileId, std::vector<Entry>, IdHash>();
+    return *t;  // never destroyed: handles may be freed during static destruction
+}
+
+} // namespace
+
+void add(const platform::FileId &id, const void *owner, bool shared)
+{
+    std::lock_guard<std::mutex> g(g_mu);
+    table()[id].push_back(Entry{owner, std::this_thread::get_id(), shared});
+}
+
+void remove(const platform::FileId &id, const void *owner)
+{
+    std::lock_guard<std::mutex> g(g_mu);
+    auto it = table().find(id);
+    if (it == table().end()) return;
+    auto &v = it->second;
+    for (size_t i = 0; i < v.size(); ++i)
+        if (v[i].owner == owner) {
+            v.erase(v.begin() + static_cast<long>(i));
+            break;
+        }
+    if (v.empty()) table().erase(it);
+}
+
+bool self_deadlock(const platform::FileId &id, const void *owner, bool shared)
+{
+    std::lock_guard<std::mutex> g(g_mu);
+    auto it = table().find(id);
+    if (it == table().end()) return false;
+    for (const Entry &e : it->second)
+        if (e.owner != owner && e.thread == std::this_thread::get_id() && !(shared && e.shared))
+            return true;
+    return false;
+}
+
+} // namespace filelock::registry
