@@ -153,11 +153,12 @@ FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options 
 FL_API void fl_lock_free(fl_lock *lock)
 {
     if (!valid(lock, kLockMagic)) return;
-    guard([&]() -> int {
-        lock->magic = filelock::capi::kDeadMagic;
+    // Not through guard(): a destructor keeps the caller's last error message.
+    lock->magic = filelock::capi::kDeadMagic;
+    try {
         delete lock;
-        return FL_OK;
-    });
+    } catch (...) {
+    }
 }
 
 FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms)

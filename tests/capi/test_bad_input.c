@@ -1,0 +1,156 @@
+/* Bad input gets a clear error and touches nothing. */
+#include "fl_test.h"
+
+#include <errno.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static int acquire_once(const char *target, int64_t timeout)
+{
+    fl_lock *l = NULL;
+    int rc = fl_lock_new(&l, target, NULL);
+    if (rc == FL_OK) {
+        rc = fl_acquire(l, timeout);
+        fl_lock_free(l);
+    }
+    return rc;
+}
+
+static void test_target_is_a_directory(void **state)
+{
+    const char *dir = fl_test_path(state, "adir");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    fl_lock *l = NULL;
+    assert_int_equal(fl_lock_new(&l, dir, NULL), FL_EINVAL);
+    assert_non_null(strstr(fl_last_error_message(), "directory"));
+    assert_int_equal(fl_lock_new(&l, fl_test_path(state, "trailing/"), NULL), FL_EINVAL);
+    assert_int_equal(fl_lock_new(&l, "", NULL), FL_EINVAL);
+    assert_false(fl_test_exists(fl_test_path(state, "adir.lock")));
+}
+
+static void test_symlink_at_lock_path_is_refused_and_victim_untouched(void **state)
+{
+    const char *victim = fl_test_path(state, "victim");
+    fl_test_write(victim, "precious\n", 9);
+    assert_int_equal(symlink(victim, fl_test_path(state, "t.lock")), 0);
+    assert_int_equal(acquire_once(fl_test_path(state, "t"), 0), FL_EUNSAFE);
+    assert_non_null(strstr(fl_last_error_message(), "symlink"));
+    char buf[64];
+    fl_test_read(victim, buf, sizeof buf);
+    assert_string_equal(buf, "precious\n");
+    /* Queries refuse it too, without following it. */
+    assert_int_equal(fl_is_stale(fl_test_path(state, "t.lock"), 0), FL_EUNSAFE);
+    int64_t pid;
+    assert_int_equal(fl_holder_pid(fl_test_path(state, "t.lock"), &pid), FL_EUNSAFE);
+}
+
+static void test_dangling_symlink_creates_nothing(void **state)
+{
+    const char *where = fl_test_path(state, "created-by-attacker");
+    assert_int_equal(symlink(where, fl_test_path(state, "t.lock")), 0);
+    assert_int_equal(acquire_once(fl_test_path(state, "t"), 0), FL_EUNSAFE);
+    assert_false(fl_test_exists(where));
+}
+
+static void test_fifo_at_lock_path_neither_hangs_nor_succeeds(void **state)
+{
+    assert_int_equal(mkfifo(fl_test_path(state, "p.lock"), 0644), 0);
+    assert_int_equal(acquire_once(fl_test_path(state, "p"), 0), FL_EUNSAFE);
+    assert_int_equal(acquire_once(fl_test_path(state, "p"), FL_WAIT_FOREVER), FL_EUNSAFE);
+    assert_int_equal(fl_is_locked(fl_test_path(state, "p"), NULL), FL_EUNSAFE);
+}
+
+static void test_directory_at_lock_path(void **state)
+{
+    assert_int_equal(mkdir(fl_test_path(state, "d.lock"), 0755), 0);
+    assert_int_equal(acquire_once(fl_test_path(state, "d"), 1000), FL_EUNSAFE);
+    struct stat st;
+    assert_int_equal(stat(fl_test_path(state, "d.lock"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+}
+
+static void test_missing_directory(void **state)
+{
+    assert_int_equal(acquire_once(fl_test_path(state, "no/such/dir/t"), 0), FL_ENOENT);
+    assert_non_null(strstr(fl_last_error_message(), "no/such/dir"));
+}
+
+static void test_unwritable_directory(void **state)
+{
+    /* Tests may run as root, which writes anywhere: drop to an unprivileged
+     * user in a child to see what a normal user gets. */
+    const char *dir = fl_test_path(state, "ro");
+    assert_int_equal(mkdir(dir, 0555), 0);
+    const char *target = fl_test_path(state, "ro/t");
+    pid_t p = fork();
+    if (p == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
+        int rc = acquire_once(target, 0);
+        _exit(rc == FL_EPERM && strstr(fl_last_error_message(), "ro/t.lock") ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_leftover_garbage_is_overwritten_by_the_winner(void **state)
+{
+    /* An unheld file with garbage, an oversized record or an empty file is no
+     * obstacle: the OS lock decides, and the winner rewrites the record. */
+    const char *lock = fl_test_path(state, "g.lock");
+    char big[10000];
+    memset(big, 'z', sizeof big);
+    const char *contents[] = {"garbage\n", "", "0\n", "-1\n", "1099511627776\n"};
+    for (size_t i = 0; i < 6; i++) {
+        if (i < 5) fl_test_write(lock, contents[i], strlen(contents[i]));
+        else fl_test_write(lock, big, sizeof big);
+        fl_lock *l = NULL;
+        FL_ASSERT_OK(fl_lock_new(&l, fl_test_path(state, "g"), NULL));
+        FL_ASSERT_OK(fl_acquire(l, 0));
+        int64_t pid = 0;
+        FL_ASSERT_OK(fl_holder_pid(lock, &pid));
+        assert_int_equal(pid, getpid());
+        struct stat st;
+        assert_int_equal(stat(lock, &st), 0);
+        assert_true(st.st_size < 4096); /* truncated to the record */
+        fl_lock_free(l);
+    }
+}
+
+static void test_bad_records_read_as_unknown(void **state)
+{
+    const char *lock = fl_test_path(state, "b.lock");
+    const char *contents[] = {"garbage\n", "", "0\n", "-1\n", "1099511627776\n", "42\nno-equals\n"};
+    for (size_t i = 0; i < 6; i++) {
+        fl_test_write(lock, contents[i], strlen(contents[i]));
+        fl_lock_info *info = NULL;
+        FL_ASSERT_OK(fl_lock_info_read(lock, 0, &info));
+        assert_int_equal(info->record_valid, 0);
+        assert_int_equal(info->pid, 0);
+        assert_int_equal(info->holder, FL_HOLDER_UNKNOWN);
+        assert_int_equal(info->stale, 0);
+        assert_true(strlen(info->reason) > 0);
+        fl_lock_info_free(info);
+        assert_int_equal(fl_is_stale(lock, 0), 0);
+    }
+    assert_int_equal(fl_is_stale(lock, -1), FL_EINVAL);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, fl_test_setup_dir, fl_test_teardown_dir)
+    const struct CMUnitTest tests[] = {
+        T(test_target_is_a_directory),
+        T(test_symlink_at_lock_path_is_refused_and_victim_untouched),
+        T(test_dangling_symlink_creates_nothing),
+        T(test_fifo_at_lock_path_neither_hangs_nor_succeeds),
+        T(test_directory_at_lock_path),
+        T(test_missing_directory),
+        T(test_unwritable_directory),
+        T(test_leftover_garbage_is_overwritten_by_the_winner),
+        T(test_bad_records_read_as_unknown),
+    };
+    return cmocka_run_group_tests_name("bad_input", tests, NULL, NULL);
+}
