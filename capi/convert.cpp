@@ -6,14 +6,16 @@ namespace filelock::capi {
 
 namespace {
 
-struct InfoBox {
-    fl_lock_info pub{};
-    std::string lock_path, target_path, host, boot, tag, reason;
+// Deriving from the public struct makes the cast back in the free function
+// well-defined (static_cast from base to derived).
+struct InfoBox : fl_lock_info {
+    InfoBox() : fl_lock_info{} {}
+    std::string lock_path_s, target_path_s, host_s, boot_s, tag_s, reason_s;
 };
 
-struct ErrorBox {
-    fl_scan_error pub{};
-    std::string path, message;
+struct ErrorBox : fl_scan_error {
+    ErrorBox() : fl_scan_error{} {}
+    std::string path_s, message_s;
 };
 
 } // namespace
@@ -21,19 +23,19 @@ struct ErrorBox {
 fl_lock_info *new_lock_info(const LockInfo &info, int64_t)
 {
     auto *box = new InfoBox();
-    box->lock_path = info.lock_path;
-    box->target_path = info.target_path;
-    box->host = info.record.host;
-    box->boot = info.record.boot;
-    box->tag = info.record.tag;
-    box->reason = info.reason;
-    fl_lock_info &p = box->pub;
+    box->lock_path_s = info.lock_path;
+    box->target_path_s = info.target_path;
+    box->host_s = info.record.host;
+    box->boot_s = info.record.boot;
+    box->tag_s = info.record.tag;
+    box->reason_s = info.reason;
+    fl_lock_info &p = *box;
     p.struct_size = sizeof(fl_lock_info);
-    p.lock_path = box->lock_path.c_str();
-    p.target_path = box->target_path.c_str();
+    p.lock_path = box->lock_path_s.c_str();
+    p.target_path = box->target_path_s.c_str();
     p.pid = info.record.valid ? info.record.pid : 0;
-    p.host = box->host.c_str();
-    p.boot_id = box->boot.c_str();
+    p.host = box->host_s.c_str();
+    p.boot_id = box->boot_s.c_str();
     p.start_token = info.record.valid ? info.record.start : -1;
     p.acquired_ms = info.acquired_ms;
     p.age_ms = info.age_ms;
@@ -41,32 +43,32 @@ fl_lock_info *new_lock_info(const LockInfo &info, int64_t)
     p.holder = static_cast<int32_t>(info.verdict.holder);
     p.stale = info.stale ? 1 : 0;
     p.record_valid = info.record.valid ? 1 : 0;
-    p.tag = box->tag.c_str();
-    p.reason = box->reason.c_str();
+    p.tag = box->tag_s.c_str();
+    p.reason = box->reason_s.c_str();
     p.size_bytes = info.stat.size_bytes;
-    return &box->pub;
+    return box;
 }
 
 void free_lock_info(fl_lock_info *info)
 {
-    delete reinterpret_cast<InfoBox *>(info);  // pub is the first member
+    delete static_cast<InfoBox *>(info);
 }
 
 fl_scan_error *new_scan_error(const std::string &path, const std::string &message, int code)
 {
     auto *box = new ErrorBox();
-    box->path = path;
-    box->message = message;
-    box->pub.struct_size = sizeof(fl_scan_error);
-    box->pub.path = box->path.c_str();
-    box->pub.message = box->message.c_str();
-    box->pub.code = code;
-    return &box->pub;
+    box->path_s = path;
+    box->message_s = message;
+    box->struct_size = sizeof(fl_scan_error);
+    box->path = box->path_s.c_str();
+    box->message = box->message_s.c_str();
+    box->code = code;
+    return box;
 }
 
 void free_scan_error(fl_scan_error *e)
 {
-    delete reinterpret_cast<ErrorBox *>(e);
+    delete static_cast<ErrorBox *>(e);
 }
 
 } // namespace filelock::capi

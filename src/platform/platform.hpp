@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -84,8 +85,8 @@ public:
 
 private:
     bool available_ = false;
-    std::unordered_set<uint64_t> inodes_;             // any device
-    std::unordered_set<uint64_t> exact_;              // dev/ino hashed
+    std::unordered_set<uint64_t> exact_;  // (dev, ino) keys from /proc/locks
+    mutable std::unordered_map<uint64_t, bool> table_answers_;  // per st_dev
 };
 
 // --- processes and host -----------------------------------------------------

@@ -91,6 +91,15 @@ uint64_t id_key(uint64_t dev, uint64_t ino)
 
 int open_lock_file(const std::string &path, bool create, uint32_t mode, Handle *out, FileId *id)
 {
+    if (!create) {
+        // Cleanup opens only what already exists: refuse non-regular files
+        // without opening them (see read_small_file).
+        struct stat pre;
+        if (::lstat(path.c_str(), &pre) != 0) return fail_errno(errno, "cannot stat", path);
+        if (!S_ISREG(pre.st_mode))
+            return fail(FL_EUNSAFE, "lock path " + path + " is a " + kind_of(pre.st_mode) +
+                                        ", not a regular file; left untouched");
+    }
     int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (create ? O_CREAT : 0);
     int fd;
     do {
@@ -239,6 +248,14 @@ int read_handle(Handle h, size_t cap, std::string *out)
 
 int read_small_file(const std::string &path, size_t cap, std::string *out, FileStat *st)
 {
+    // Look before opening: opening a FIFO or a device has side effects (a
+    // writer blocked on the FIFO is released; a tape rewinds).
+    struct stat pre;
+    if (::lstat(path.c_str(), &pre) != 0) return fail_errno(errno, "cannot stat", path);
+    if (!S_ISREG(pre.st_mode)) {
+        fill_stat(pre, st);
+        return fail(FL_EUNSAFE, path + " is a " + st->kind + ", not a regular file");
+    }
     int fd;
     do {
         fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -296,7 +313,6 @@ HeldIndex HeldIndex::snapshot()
         unsigned long long ino = 0;
         std::string tok(devino);
         if (std::sscanf(tok.c_str(), "%x:%x:%llu", &maj, &min, &ino) == 3) {
-            idx.inodes_.insert(ino);
             idx.exact_.insert(id_key(static_cast<uint64_t>(makedev(maj, min)), ino));
         }
     }
@@ -322,17 +338,22 @@ static int probe_held(const std::string &path)
 int HeldIndex::held(const std::string &path, const FileId &id) const
 {
     if (!available_) return probe_held(path);
-    if (exact_.count(id_key(id.dev, id.ino)) || inodes_.count(id.ino)) return 1;
+    if (exact_.count(id_key(id.dev, id.ino))) return 1;
 #ifdef __linux__
     // Where stat's device or inode numbers differ from the ones the kernel
     // prints in /proc/locks (overlayfs, btrfs subvolumes), the table cannot
-    // answer "not held"; fall back to a probe.
-    struct statfs sf;
-    if (::statfs(path.c_str(), &sf) == 0) {
-        const unsigned long fs = static_cast<unsigned long>(sf.f_type);
-        if (fs == 0x794c7630UL /* overlayfs */ || fs == 0x9123683eUL /* btrfs */)
-            return probe_held(path);
+    // answer "not held"; fall back to a probe.  One statfs per device.
+    auto it = table_answers_.find(id.dev);
+    if (it == table_answers_.end()) {
+        struct statfs sf;
+        bool answers = true;
+        if (::statfs(path.c_str(), &sf) == 0) {
+            const unsigned long fs = static_cast<unsigned long>(sf.f_type);
+            answers = !(fs == 0x794c7630UL /* overlayfs */ || fs == 0x9123683eUL /* btrfs */);
+        }
+        it = table_answers_.emplace(id.dev, answers).first;
     }
+    if (!it->second) return probe_held(path);
 #endif
     return 0;
 }

@@ -3,7 +3,7 @@
 #ifndef FL_TEST_H
 #define FL_TEST_H
 
-#define _GNU_SOURCE
+/* Built with -D_GNU_SOURCE (top-level meson.build), so it may be included in any order. */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +45,7 @@ static inline int fl_test_setup_dir(void **state)
 static inline int fl_test_teardown_dir(void **state)
 {
     fl_test_dir *d = *state;
-    char cmd[512];
+    char cmd[1024];
     snprintf(cmd, sizeof cmd, "chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", d->path, d->path);
     if (system(cmd) != 0) return -1;
     free(d);
@@ -55,10 +55,14 @@ static inline int fl_test_teardown_dir(void **state)
 /* "<dir>/<name>" in a static rotating buffer (enough for a few per call). */
 static inline const char *fl_test_path(void **state, const char *name)
 {
-    static char bufs[8][512];
+    static char bufs[8][1024];
     static int next;
     char *b = bufs[next++ % 8];
-    snprintf(b, 512, "%s/%s", ((fl_test_dir *)*state)->path, name);
+    size_t n = strlen(((fl_test_dir *)*state)->path);
+    memcpy(b, ((fl_test_dir *)*state)->path, n);
+    b[n] = '/';
+    strncpy(b + n + 1, name, 1024 - n - 2);
+    b[1023] = '\0';
     return b;
 }
 

@@ -13,7 +13,6 @@
  *       ITERATIONS times: remove stale lock files under DIR with threshold 0.
  *       Prints "removed N".
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,0 +1,69 @@
+// cleanup.hpp - remove stale lock files, safely against concurrent
+// acquirers and other cleaners (PROTOCOL H).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "inspect.hpp"
+#include "monitor.hpp"
+#include "platform/platform.hpp"
+
+namespace filelock {
+
+// PROTOCOL H on one lock file: open without creating, take the OS lock
+// without waiting, check identity, re-read the record through the
+// descriptor and re-decide G with held = false, and only then unlink while
+// holding.  A dry run stops before the unlink.
+//
+// Returns 1 when the file was removed (dry run: would be), 0 when it was
+// left alone because it is not stale, is held, was replaced or is already
+// gone (someone else got there first: not an error), or a negative code:
+// FL_EUNSAFE for anything that is not a regular file of at most 4096 bytes,
+// FL_EPERM, FL_EIO, FL_ENOTSUP.  `info` receives the judgement (its reason
+// says why a file was left alone); for a removed file it is the decision
+// made while holding the lock.
+int remove_if_stale(const std::string &lock_path, int64_t threshold_ms, bool dry_run,
+                    LockInfo *info);
+
+// remove_if_stale in its two parts: H1 (open), then H2..H5 on the opened
+// descriptor, so that a test can replace the file between them.  The
+// descriptor is unlocked and closed when the object goes.
+class StaleCandidate {
+public:
+    StaleCandidate() = default;
+    StaleCandidate(const StaleCandidate &) = delete;
+    StaleCandidate &operator=(const StaleCandidate &) = delete;
+    ~StaleCandidate();
+
+    // H1.  1 opened; 0 already gone (reason in *info); or a negative code
+    // as remove_if_stale.
+    int open(const std::string &lock_path, LockInfo *info);
+    // H2..H5 after a successful open(); returns as remove_if_stale.
+    int remove_if_stale(int64_t threshold_ms, bool dry_run, LockInfo *info);
+
+private:
+    std::string path_;
+    platform::Handle h_ = platform::kInvalid;
+    platform::FileId id_;
+    bool locked_ = false;
+};
+
+struct CleanReport {
+    std::vector<LockInfo> removed;  // removed (dry run: would be), by lock_path
+    std::vector<ScanError> errors;  // by path
+    bool dry_run = false;
+};
+
+// Scan `dir` with `opts` (see scan_locks) and run remove_if_stale on every
+// lock file the scan judged stale.  Files the scan did not judge stale are
+// never opened for writing.  Files and directories that vanish during the
+// walk are not errors here: a cleaner expects others to remove lock files.
+// Returns FL_OK or a code for `dir` itself.
+int cleanup_stale_locks(const std::string &dir, const ScanOptions &opts, CleanReport *out);
+
+// The second half of cleanup_stale_locks, on a finished scan of it.
+void remove_stale(ScanResult scan, const ScanOptions &opts, CleanReport *out);
+
+} // namespace filelock
