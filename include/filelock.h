@@ -387,7 +387,7 @@ typedef struct fl_scan_options fl_scan_options;
 FL_API int fl_scan_options_new(fl_scan_options **out);
 /** @brief NULL-safe.  @since 1.0 */
 FL_API void fl_scan_options_free(fl_scan_options *opts);
-/** @brief 1 recurse (default), 0 only the given directory.  @since 1.0 */
+/** @brief 1 recurse (default), 0 only the given directory (same as max depth 0).  @since 1.0 */
 FL_API int fl_scan_options_set_recursive(fl_scan_options *opts, int recursive);
 /** @brief Deepest level to visit below the start (0 = start only); -1 unlimited.  @since 1.0 */
 FL_API int fl_scan_options_set_max_depth(fl_scan_options *opts, int max_depth);
@@ -395,7 +395,7 @@ FL_API int fl_scan_options_set_max_depth(fl_scan_options *opts, int max_depth);
 FL_API int fl_scan_options_set_cross_filesystems(fl_scan_options *opts, int cross);
 /** @brief Stale threshold in ms (>= 0; default 3600000).  @since 1.0 */
 FL_API int fl_scan_options_set_stale_threshold_ms(fl_scan_options *opts, int64_t threshold_ms);
-/** @brief 1: fl_cleanup_stale_locks() reports but removes nothing.  @since 1.0 */
+/** @brief 1: fl_cleanup_stale_locks() reports but removes nothing (scans ignore it).  @since 1.0 */
 FL_API int fl_scan_options_set_dry_run(fl_scan_options *opts, int dry_run);
 
 /** One problem met during a scan or cleanup; the walk goes on. */
@@ -418,7 +418,11 @@ typedef struct fl_lock_list {
 /**
  * @brief Find and judge every lock file (`*.lock`, regular or not) under
  *        @p dir.  Symlinked directories are never followed.  Non-regular
- *        entries named *.lock are listed with record_valid 0 and a reason.
+ *        entries named *.lock are listed (never opened) with record_valid 0,
+ *        held -1 and a reason; a directory named *.lock is listed and also
+ *        walked.  A symlink given as @p dir itself is followed.  A directory
+ *        reached twice (bind mounts) is walked once; the repeat is an FL_EIO
+ *        error entry.
  * @param opts  NULL for defaults.
  * @return FL_OK (per-file problems are in errors), FL_ENOENT / FL_EPERM /
  *         FL_EINVAL when @p dir itself cannot be scanned.
@@ -444,7 +448,8 @@ typedef struct fl_clean_report {
  *        each is removed only while this process holds its OS lock, after an
  *        identity check and a fresh staleness decision.  Held locks, live or
  *        unknown holders, and anything not recognised as a lock file are left
- *        alone.  Losing a race to another cleaner is not an error.
+ *        alone.  Losing a race to another cleaner, and files that vanish
+ *        during the walk, are not errors.
  * @return FL_OK or a code for @p base_dir itself.
  * Ownership: free with fl_clean_report_free().  @since 1.0
  */
@@ -455,7 +460,9 @@ FL_API void fl_clean_report_free(fl_clean_report *report);
 
 /**
  * @brief Remove one lock file if it is stale, by the same protocol.
- * @return 1 removed, 0 not stale (left alone), or a negative code.
+ * @return 1 removed, 0 not stale (left alone) or already gone, FL_EUNSAFE
+ *         (not a regular file, or larger than 4096 bytes: never removed),
+ *         or another negative code.
  * @since 1.0
  */
 FL_API int fl_remove_if_stale(const char *lock_path, int64_t threshold_ms);
@@ -464,6 +471,37 @@ FL_API int fl_remove_if_stale(const char *lock_path, int64_t threshold_ms);
 /* Configuration (YAML `file_locking:` section)                              */
 /* ======================================================================== */
 
+/*
+ * The section's keys (docs/config.md has the full reference):
+ *   enabled (true)              false: batches and the CLI run the work on
+ *                               each file without locking it
+ *   timeout_seconds (30)        one acquisition waits up to this long
+ *                               (0 .. 604800; 0 = a single attempt)
+ *   retry_attempts (3)          after a timeout, a batch tries again up to
+ *                               this many more times (0 .. 1000) ...
+ *   retry_delay_seconds (2)     ... pausing this long before each retry
+ *                               (0 .. 86400)
+ *   cleanup_stale_locks (true)  remove stale locks in the working directory
+ *                               once, when a batch or the CLI starts ...
+ *   stale_threshold_hours (1)   ... those at least this old (0 .. 8760)
+ *   poll_interval_seconds (0.5) longest gap between checks while waiting
+ *                               (0.001 .. 3600)
+ *   remove_lock_files (true)    delete the lock file on release
+ *   lock_file_mode (not set)    octal, written 0640, "0640" or 0o640 (a bare
+ *                               640 is refused as ambiguous); not set:
+ *                               0644 less the umask
+ *   lock_directory ("")         where lock files go; "" = beside the target
+ *   shared (false)              shared (read) locks
+ *   tag ("")                    label written to lock records
+ * Seconds and hours accept fractions.  Booleans are true/false (also
+ * yes/no, on/off).  Unknown keys are errors (with a "did you mean"
+ * suggestion), so a misspelt key never silently leaves its default.
+ *
+ * Sources, lowest precedence first: built-in defaults; the file; the
+ * environment variables FILELOCK_<KEY> in upper case (FILELOCK_TIMEOUT_SECONDS=5,
+ * FILELOCK_ENABLED=false; set but empty = unset); fl_config_set().
+ * Every loader and setter is all-or-nothing: on error nothing is applied.
+ */
 typedef struct fl_config fl_config;
 
 /** Flags for fl_config_* loaders. */
@@ -480,9 +518,13 @@ FL_API int fl_config_new(fl_config **out, uint32_t flags);
  * @brief Defaults, then the `file_locking:` section of the YAML file at
  *        @p path (other sections are ignored; a missing section means
  *        defaults), then the environment.
- * @return FL_OK, FL_ENOENT, FL_EPERM, FL_ECONFIG (malformed YAML, unknown
- *         key, wrong type, out-of-range value: fl_last_error_message() names
- *         file, line and column).  Nothing is returned on error.
+ * @return FL_OK, FL_ENOENT, FL_EPERM, FL_ECONFIG (malformed YAML, more than
+ *         one YAML document, unknown key, wrong type, out-of-range value:
+ *         fl_last_error_message() names file, line and column; a bad
+ *         environment variable is named; @p path is a directory),
+ *         FL_EINVAL (NULL argument, unknown flag).  *out is NULL on error.
+ * Thread safety: reads the environment with getenv(); do not modify it
+ * concurrently.
  * @since 1.0
  */
 FL_API int fl_config_load_file(fl_config **out, const char *path, uint32_t flags);
@@ -501,21 +543,28 @@ FL_API void fl_config_free(fl_config *cfg);
  * @brief Set one key from text, as an explicit argument (highest
  *        precedence).  Same validation as the file.
  * @param key    a key of the `file_locking:` section, e.g. "timeout_seconds".
- * @param value  its value as YAML scalar text, e.g. "2.5", "true", "0640".
- * @return FL_OK, FL_ECONFIG (unknown key or bad value; cfg unchanged).
+ * @param value  its value as YAML scalar text, e.g. "2.5", "true", "0640";
+ *               for lock_directory and tag the text itself, verbatim.
+ *               "" clears lock_file_mode, lock_directory and tag.
+ * @return FL_OK, FL_ECONFIG (unknown key or bad value; cfg unchanged),
+ *         FL_EINVAL (NULL argument or handle).
  * @since 1.0
  */
 FL_API int fl_config_set(fl_config *cfg, const char *key, const char *value);
 
 /**
- * @brief Current value of a key, as text (the form fl_config_set accepts).
- * @param[out] out  free with fl_free().  @return FL_OK, FL_ECONFIG.  @since 1.0
+ * @brief Current value of a key, as text that fl_config_set() accepts and
+ *        that gives back the same value: "30", "0.5", "true", "0640"; ""
+ *        for lock_file_mode when it is not set.
+ * @param[out] out  free with fl_free().  @return FL_OK, FL_ECONFIG (unknown
+ *         key), FL_EINVAL.  @since 1.0
  */
 FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out);
 
 /**
- * @brief Lock options carrying the config's timeout, poll interval, mode,
- *        removal, lock directory and tag.
+ * @brief Lock options carrying the config's timeout, poll interval, shared
+ *        mode, file mode, removal, lock directory and tag.  (enabled,
+ *        retries and stale cleanup are batch policy: see fl_batch_new().)
  * Ownership: free with fl_options_free().  @since 1.0
  */
 FL_API int fl_config_make_options(const fl_config *cfg, fl_options **out);
@@ -536,19 +585,26 @@ FL_API int fl_config_make_options(const fl_config *cfg, fl_options **out);
  * @param level    FL_LOG_*.
  * @param message  UTF-8, no trailing newline; valid during the call only.
  * Thread safety: may be called from any thread, including batch workers,
- * possibly concurrently; it must not call fl_log_set_callback().
+ * possibly concurrently.  It may call the library, fl_log_set_callback()
+ * included; a message the library raises on that thread during the call is
+ * dropped rather than delivered into it.  It must not block waiting for
+ * another thread that may log.
  */
 typedef void (*fl_log_cb)(int level, const char *message, void *user_data);
 
 /**
  * @brief Route library messages to @p cb; NULL restores the default (stderr).
+ *        When it returns, no call of the previous callback is still running
+ *        (other than the caller's own, when called from inside it), so its
+ *        user_data may be freed.
  * Thread safety: safe.  @since 1.0
  */
 FL_API int fl_log_set_callback(fl_log_cb cb, void *user_data);
 
 /**
  * @brief Minimum level delivered (default FL_LOG_WARN).
- * @return FL_OK or FL_EINVAL.  Thread safety: safe.  @since 1.0
+ * @return FL_OK, or FL_EINVAL for anything but FL_LOG_TRACE .. FL_LOG_ERROR
+ *         and FL_LOG_OFF (level unchanged).  Thread safety: safe.  @since 1.0
  */
 FL_API int fl_log_set_level(int level);
 
@@ -583,7 +639,8 @@ typedef struct fl_file_result {
     size_t struct_size;
     const char *path;
     int32_t status;       /**< FL_FILE_* */
-    int32_t code;         /**< callback's return, or the FL_E* lock error */
+    int32_t code;         /**< FAILED: the callback's return; LOCKED_OUT, SKIPPED,
+                               CANCELLED, ERROR: the FL_E* code behind it */
     int32_t attempts;     /**< lock attempts made (1 + retries) */
     int64_t lock_wait_us; /**< time spent obtaining the lock */
     int64_t process_us;   /**< time spent in the callback */
@@ -599,9 +656,15 @@ typedef struct fl_batch_results {
 } fl_batch_results;
 
 /**
- * @brief A batch runner with the policy of @p cfg (NULL = defaults):
- *        `enabled`, timeout, retries, retry delay, stale cleanup at start,
- *        lock options.  Workers default to the number of CPUs.
+ * @brief A batch runner with the policy of @p cfg: `enabled` (false: no
+ *        locking at all), a wait of up to `timeout_seconds` per attempt,
+ *        `retry_attempts` more attempts after `retry_delay_seconds`, and the
+ *        lock options.  With `cleanup_stale_locks`, each fl_batch_run() first
+ *        removes stale lock files (at `stale_threshold_hours`) from the working
+ *        directory and from each directory that holds one of its lock files,
+ *        without descending into subdirectories.  Workers default to the
+ *        number of CPUs.
+ * @param cfg  copied; NULL = built-in defaults (no FILELOCK_* environment).
  * Ownership: free with fl_batch_free().  @since 1.0
  */
 FL_API int fl_batch_new(fl_batch **out, const fl_config *cfg);
@@ -618,7 +681,9 @@ FL_API int fl_batch_set_progress_cb(fl_batch *batch, fl_batch_progress_cb cb, vo
 
 /**
  * @brief Ask a running fl_batch_run() to stop: files in progress finish,
- *        the rest come back FL_FILE_CANCELLED, waits for locks end early.
+ *        the rest come back FL_FILE_CANCELLED (code FL_ECANCELED), and lock
+ *        waits and retry pauses end at once.  A cancel while no run is in
+ *        progress has no effect on later runs.
  * Thread safety: safe from any thread, including callbacks.  @since 1.0
  */
 FL_API int fl_batch_cancel(fl_batch *batch);
@@ -637,7 +702,9 @@ FL_API void fl_batch_results_free(fl_batch_results *results);
 
 /**
  * @brief One file with the same policy and result as a batch entry (runs on
- *        the calling thread).
+ *        the calling thread; no stale cleanup).  A lock the calling thread
+ *        already holds on @p path through another handle gives FL_FILE_ERROR
+ *        with code FL_EDEADLK.
  * Ownership: free *out with fl_file_result_free().  @since 1.0
  */
 FL_API int fl_batch_run_one(fl_batch *batch, const char *path, fl_batch_process_cb process,

@@ -130,15 +130,16 @@ int FileEngine::acquire(int64_t timeout_ms, const std::atomic<bool> *cancel)
                     fd_ = platform::kInvalid;
                     return busy_error(FL_ETIMEDOUT, "timed out waiting for");
                 }
-                watch->wait(std::min(backoff_us, deadline_us - now));
-                backoff_us = std::min(backoff_us * 2, cap_us);
                 // If the file we wait on was removed or replaced, wait on the
                 // new one instead (and re-arm the watch on it).
                 if (platform::path_is(path_, id_) != 1) {
                     retire_handle();
                     watch->rewatch_file();
+                    continue;
                 }
-                continue;
+                watch->wait(std::min(backoff_us, deadline_us - now));
+                backoff_us = std::min(backoff_us * 2, cap_us);
+                continue;  // woken: try the lock first, it is the likely news
             }
         }
         if (rc != FL_OK) {

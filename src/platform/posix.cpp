@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -17,7 +18,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <atomic>
 #include <mutex>
+#include <vector>
 
 #ifdef __linux__
 #include <sys/inotify.h>
@@ -360,8 +363,34 @@ int HeldIndex::held(const std::string &path, const FileId &id) const
 
 // --- processes and host -------------------------------------------------------
 
+// getpid() is a real system call (glibc caches nothing), and acquire/release
+// ask for the PID several times (fork check, record).  Cache it in a page the
+// kernel zeroes in a forked child (MADV_WIPEONFORK, Linux >= 4.14), so a
+// child never sees its parent's PID; elsewhere, ask the kernel each time.
 int64_t current_pid()
 {
+#if defined(__linux__) && defined(MADV_WIPEONFORK)
+    static std::atomic<int64_t> *const cache = []() -> std::atomic<int64_t> * {
+        long page = ::sysconf(_SC_PAGESIZE);
+        if (page <= 0) return nullptr;
+        void *p = ::mmap(nullptr, static_cast<size_t>(page), PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return nullptr;
+        if (::madvise(p, static_cast<size_t>(page), MADV_WIPEONFORK) != 0) {
+            ::munmap(p, static_cast<size_t>(page));
+            return nullptr;
+        }
+        return new (p) std::atomic<int64_t>(0);
+    }();
+    if (cache) {
+        int64_t pid = cache->load(std::memory_order_relaxed);
+        if (pid == 0) {
+            pid = static_cast<int64_t>(::getpid());
+            cache->store(pid, std::memory_order_relaxed);
+        }
+        return pid;
+    }
+#endif
     return static_cast<int64_t>(::getpid());
 }
 
@@ -481,17 +510,45 @@ int64_t realtime_ms()
 #ifdef __linux__
 namespace {
 // One inotify instance per thread, created on first use and kept: closing
-// one costs milliseconds, which must not land on the hand-off path.
+// one costs milliseconds, which must not land on the hand-off path.  Its
+// watches are kept too (the last kKeptWatches): removing a watch queues
+// deferred mark destruction (an SRCU grace period on a kernel worker), which
+// measurably slows the next wake-up; re-adding the same inode returns the
+// same watch for free.  Events from kept watches only cause a spurious
+// re-check; each wait drains the queue before it arms.
 struct ThreadInotify {
+    static constexpr size_t kKeptWatches = 16;
     int fd = -1;
+    int64_t owner = 0;       // process that created fd (an inherited one is not ours)
+    std::vector<int> kept;   // oldest first
     ~ThreadInotify()
     {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0 && owner == current_pid()) ::close(fd);
     }
     int get()
     {
-        if (fd < 0) fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        int64_t pid = current_pid();
+        if (fd >= 0 && owner != pid) {  // forked: the instance is shared with the parent
+            ::close(fd);
+            fd = -1;
+            kept.clear();
+        }
+        if (fd < 0) {
+            fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+            owner = pid;
+        }
         return fd;
+    }
+    void keep(int wd)
+    {
+        if (wd < 0) return;
+        for (int k : kept)
+            if (k == wd) return;
+        kept.push_back(wd);
+        if (kept.size() > kKeptWatches) {
+            ::inotify_rm_watch(fd, kept.front());
+            kept.erase(kept.begin());
+        }
     }
 };
 thread_local ThreadInotify t_inotify;
@@ -505,14 +562,22 @@ void drain(int fd)
 } // namespace
 #endif
 
+// The watch is on the directory, for events about the lock file's name:
+// IN_CLOSE_WRITE / IN_ATTRIB (a holder that keeps the file closes it) and
+// IN_DELETE / IN_MOVED_FROM (a holder that removes it).  One kept directory
+// watch serves every wait in that directory, so no watch is added or removed
+// per lock file (see ThreadInotify).  If the directory cannot be watched,
+// the file is watched instead.
 ChangeWatch::ChangeWatch(const std::string &dir, const std::string &file) : file_(file)
 {
 #ifdef __linux__
     inotify_fd_ = t_inotify.get();
     if (inotify_fd_ < 0) return;
-    drain(inotify_fd_);
-    dir_wd_ = ::inotify_add_watch(inotify_fd_, dir.c_str(), IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
+    dir_wd_ = ::inotify_add_watch(inotify_fd_, dir.c_str(),
+                                  IN_DELETE | IN_MOVED_FROM | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR);
+    t_inotify.keep(dir_wd_);
     rewatch_file();
+    drain(inotify_fd_);  // after arming: what is queued now is history
 #else
     (void)dir;
 #endif
@@ -521,25 +586,45 @@ ChangeWatch::ChangeWatch(const std::string &dir, const std::string &file) : file
 void ChangeWatch::rewatch_file()
 {
 #ifdef __linux__
-    if (inotify_fd_ < 0) return;
+    if (inotify_fd_ < 0 || dir_wd_ >= 0) return;  // the directory watch covers any inode at the name
     int wd = ::inotify_add_watch(inotify_fd_, file_.c_str(),
                                  IN_CLOSE_WRITE | IN_ATTRIB | IN_DONT_FOLLOW);
-    if (wd >= 0 && wd != file_wd_) {
-        if (file_wd_ >= 0) ::inotify_rm_watch(inotify_fd_, file_wd_);
+    if (wd >= 0) {
         file_wd_ = wd;
+        t_inotify.keep(wd);
     }
 #endif
 }
 
 ChangeWatch::~ChangeWatch()
 {
-#ifdef __linux__
-    if (inotify_fd_ < 0) return;
-    if (file_wd_ >= 0) ::inotify_rm_watch(inotify_fd_, file_wd_);
-    if (dir_wd_ >= 0) ::inotify_rm_watch(inotify_fd_, dir_wd_);
-    drain(inotify_fd_);
-#endif
+    // Watches stay armed for the next wait on this thread (see ThreadInotify).
 }
+
+#ifdef __linux__
+namespace {
+// Read what is queued; true if any event may concern `name` (or events were lost).
+bool read_events(int fd, const char *name, int dir_wd, int file_wd)
+{
+    alignas(struct inotify_event) char buf[4096];
+    bool relevant = false;
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0) return relevant;
+        for (ssize_t off = 0; off + static_cast<ssize_t>(sizeof(struct inotify_event)) <= n;) {
+            const auto *ev = reinterpret_cast<const struct inotify_event *>(buf + off);
+            if ((ev->mask & IN_Q_OVERFLOW) || (ev->wd >= 0 && ev->wd == file_wd) ||
+                (ev->wd == dir_wd && ((ev->mask & (IN_IGNORED | IN_UNMOUNT)) ||
+                                      (ev->len > 0 && std::strcmp(ev->name, name) == 0))))
+                relevant = true;
+            off += static_cast<ssize_t>(sizeof(struct inotify_event) + ev->len);
+        }
+        if (static_cast<size_t>(n) < sizeof buf - sizeof(struct inotify_event) - NAME_MAX - 1)
+            return relevant;  // that was everything
+    }
+}
+} // namespace
+#endif
 
 void ChangeWatch::wait(int64_t timeout_us)
 {
@@ -553,9 +638,20 @@ void ChangeWatch::wait(int64_t timeout_us)
         return;
     }
 #ifdef __linux__
-    struct pollfd p = {inotify_fd_, POLLIN, 0};
-    ::ppoll(&p, 1, &ts, nullptr);
-    drain(inotify_fd_);
+    // Sleep until an event about our name (others in the directory are
+    // skipped without waking the caller) or the timeout.
+    size_t slash = file_.rfind('/');
+    const char *name = file_.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+    const int64_t deadline = monotonic_us() + timeout_us;
+    for (;;) {
+        struct pollfd p = {inotify_fd_, POLLIN, 0};
+        if (::ppoll(&p, 1, &ts, nullptr) <= 0) return;  // timeout or signal: caller retries
+        if (read_events(inotify_fd_, name, dir_wd_, file_wd_)) return;
+        int64_t left = deadline - monotonic_us();
+        if (left <= 0) return;
+        ts.tv_sec = static_cast<time_t>(left / 1000000);
+        ts.tv_nsec = static_cast<long>((left % 1000000) * 1000);
+    }
 #endif
 }
 
