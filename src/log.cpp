@@ -16,11 +16,17 @@ namespace filelock::log {
 
 namespace {
 
+// True while this thread runs inside the sink, i.e. holds its mutex.  The
+// host's callback may call the library; without this, a message raised
+// there, or a fl_log_set_callback() call, would lock the mutex again.
+thread_local bool t_delivering = false;
+
 class DispatchSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
     void set(fl_log_cb cb, void *user_data)
     {
-        std::lock_guard<std::mutex> g(mutex_);
+        std::unique_lock<std::mutex> g(mutex_, std::defer_lock);
+        if (!t_delivering) g.lock();  // else called from the callback: it is ours
         cb_ = cb;
         user_data_ = user_data;
     }
@@ -31,7 +37,9 @@ protected:
         std::string text(msg.payload.data(), msg.payload.size());
         int level = static_cast<int>(msg.level);
         if (cb_) {
+            t_delivering = true;
             cb_(level, text.c_str(), user_data_);
+            t_delivering = false;
             return;
         }
         auto name = spdlog::level::to_string_view(msg.level);
@@ -66,6 +74,9 @@ bool enabled(int level)
 
 void write(int level, const std::string &message)
 {
+    // A message raised by the host's callback itself is dropped: delivering
+    // it would re-enter that callback, which need not be reentrant.
+    if (t_delivering) return;
     instance().logger.log(static_cast<spdlog::level::level_enum>(level), message);
 }
 
@@ -76,9 +87,11 @@ void set_callback(fl_log_cb cb, void *user_data)
 
 int set_level(int lvl)
 {
-    if (lvl < FL_LOG_TRACE || lvl > FL_LOG_OFF)
-        return fail(FL_EINVAL, "log level must be FL_LOG_TRACE (0) .. FL_LOG_OFF (6), got " +
-                                   std::to_string(lvl));
+    // 5 is spdlog's "critical", which has no FL_LOG_ name: accepting it would
+    // make fl_log_get_level() return a value outside the documented set.
+    if (lvl < FL_LOG_TRACE || lvl > FL_LOG_OFF || lvl == FL_LOG_OFF - 1)
+        return fail(FL_EINVAL, "log level must be one of FL_LOG_TRACE (0) .. FL_LOG_ERROR (4) "
+                               "or FL_LOG_OFF (6), got " + std::to_string(lvl));
     instance().logger.set_level(static_cast<spdlog::level::level_enum>(lvl));
     return FL_OK;
 }
