@@ -85,10 +85,8 @@ filelock::ProcessFn adapt(fl_batch_process_cb process, void *user_data)
 template <class F>
 int with_batch(fl_batch *batch, F &&body)
 {
-    return guard([&]() -> int {
-        if (!valid(batch, kBatchMagic)) return invalid("invalid fl_batch handle");
-        return body(batch->b);
-    });
+    return filelock::capi::with_handle(batch, kBatchMagic, "fl_batch",
+                                       [&](fl_batch &h) { return body(h.b); });
 }
 
 } // namespace
@@ -107,9 +105,7 @@ FL_API int fl_batch_new(fl_batch **out, const fl_config *cfg)
 
 FL_API void fl_batch_free(fl_batch *batch)
 {
-    if (!valid(batch, kBatchMagic)) return;
-    batch->magic = filelock::capi::kDeadMagic;
-    delete batch;
+    filelock::capi::destroy_handle(batch, kBatchMagic);
 }
 
 FL_API int fl_batch_set_workers(fl_batch *batch, size_t workers)

@@ -64,9 +64,7 @@ FL_API int fl_config_load_string(fl_config **out, const char *yaml, const char *
 
 FL_API void fl_config_free(fl_config *cfg)
 {
-    if (!valid(cfg, kConfigMagic)) return;
-    cfg->magic = filelock::capi::kDeadMagic;
-    delete cfg;
+    filelock::capi::destroy_handle(cfg, kConfigMagic);
 }
 
 FL_API int fl_config_set(fl_config *cfg, const char *key, const char *value)
@@ -87,10 +85,7 @@ FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out)
         std::string text;
         int rc = filelock::config_get(cfg->c, key, &text);
         if (rc != FL_OK) return rc;
-        *out = static_cast<char *>(std::malloc(text.size() + 1));
-        if (!*out) return fail(FL_ENOMEM, "out of memory");
-        std::memcpy(*out, text.c_str(), text.size() + 1);
-        return FL_OK;
+        return filelock::capi::copy_out(text, out);
     });
 }
 

@@ -21,6 +21,14 @@ const Options &options_of(const fl_options *opts)
     return opts ? opts->o : defaults;
 }
 
+int copy_out(const std::string &text, char **out)
+{
+    *out = static_cast<char *>(std::malloc(text.size() + 1));
+    if (!*out) return fail(FL_ENOMEM, "out of memory");
+    std::memcpy(*out, text.c_str(), text.size() + 1);
+    return FL_OK;
+}
+
 } // namespace filelock::capi
 
 namespace {
@@ -29,10 +37,8 @@ namespace {
 template <class F>
 int set_option(fl_options *opts, F &&apply)
 {
-    return guard([&]() -> int {
-        if (!valid(opts, kOptionsMagic)) return invalid("invalid fl_options handle");
-        return apply(opts->o);
-    });
+    return filelock::capi::with_handle(opts, kOptionsMagic, "fl_options",
+                                       [&](fl_options &h) { return apply(h.o); });
 }
 
 // A NULL opts means defaults; anything else must be a real fl_options.
@@ -56,9 +62,7 @@ FL_API int fl_options_new(fl_options **out)
 
 FL_API void fl_options_free(fl_options *opts)
 {
-    if (!valid(opts, kOptionsMagic)) return;
-    opts->magic = filelock::capi::kDeadMagic;
-    delete opts;
+    filelock::capi::destroy_handle(opts, kOptionsMagic);
 }
 
 FL_API int fl_options_clone(fl_options **out, const fl_options *opts)
@@ -152,13 +156,7 @@ FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options 
 
 FL_API void fl_lock_free(fl_lock *lock)
 {
-    if (!valid(lock, kLockMagic)) return;
-    // Not through guard(): a destructor keeps the caller's last error message.
-    lock->magic = filelock::capi::kDeadMagic;
-    try {
-        delete lock;
-    } catch (...) {
-    }
+    filelock::capi::destroy_handle(lock, kLockMagic);
 }
 
 FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms)
@@ -203,10 +201,7 @@ FL_API int fl_lock_path_for(const char *target_path, const fl_options *opts, cha
         filelock::LockPaths p;
         int rc = filelock::lock_paths_for(target_path, filelock::capi::options_of(opts), &p);
         if (rc != FL_OK) return rc;
-        *out = static_cast<char *>(std::malloc(p.lock_path.size() + 1));
-        if (!*out) return fail(FL_ENOMEM, "out of memory");
-        std::memcpy(*out, p.lock_path.c_str(), p.lock_path.size() + 1);
-        return FL_OK;
+        return filelock::capi::copy_out(p.lock_path, out);
     });
 }
 

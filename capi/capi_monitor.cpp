@@ -81,10 +81,8 @@ int check_scan_args(const char *dir, const fl_scan_options *opts, T **out)
 template <class F>
 int set_scan_option(fl_scan_options *opts, F &&apply)
 {
-    return guard([&]() -> int {
-        if (!valid(opts, kScanMagic)) return invalid("invalid fl_scan_options handle");
-        return apply(opts->o);
-    });
+    return filelock::capi::with_handle(opts, kScanMagic, "fl_scan_options",
+                                       [&](fl_scan_options &h) { return apply(h.o); });
 }
 
 } // namespace
@@ -102,9 +100,7 @@ FL_API int fl_scan_options_new(fl_scan_options **out)
 
 FL_API void fl_scan_options_free(fl_scan_options *opts)
 {
-    if (!valid(opts, kScanMagic)) return;
-    opts->magic = filelock::capi::kDeadMagic;
-    delete opts;
+    filelock::capi::destroy_handle(opts, kScanMagic);
 }
 
 FL_API int fl_scan_options_set_recursive(fl_scan_options *opts, int recursive)

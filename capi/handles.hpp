@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+
+#include "guard.hpp"
 
 #include "filelock.h"
 #include "lock.hpp"
@@ -26,6 +29,35 @@ bool valid(const T *p, uint32_t magic)
 
 // Options of a possibly-NULL fl_options (NULL = defaults).
 const Options &options_of(const fl_options *opts);
+
+// Run `body(*h)` inside the exception guard if `h` is a live handle of the
+// kind `magic` names; otherwise FL_EINVAL ("invalid <what> handle").  Every
+// setter and method of an opaque handle goes through here.
+template <class H, class F>
+int with_handle(H *h, uint32_t magic, const char *what, F &&body)
+{
+    return guard([&]() -> int {
+        if (!valid(h, magic)) return fail(FL_EINVAL, std::string("invalid ") + what + " handle");
+        return body(*h);
+    });
+}
+
+// The body of every fl_*_free: NULL and foreign pointers are ignored, the tag
+// is spoiled so a second free is caught, and nothing escapes.  Not through
+// guard(): a destructor keeps the caller's last error message.
+template <class H>
+void destroy_handle(H *h, uint32_t magic) noexcept
+{
+    if (!valid(h, magic)) return;
+    h->magic = kDeadMagic;
+    try {
+        delete h;
+    } catch (...) {
+    }
+}
+
+// A malloc'ed copy of `text` for the caller to release with fl_free().
+int copy_out(const std::string &text, char **out);
 
 } // namespace filelock::capi
 

@@ -1,0 +1,127 @@
+// cmd_info.cpp - `filelock info LOCKFILE`: everything known about one lock
+// file, and why it is or is not stale.
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "lockhandle.hpp"
+#include "lockview.hpp"
+#include "output.hpp"
+
+namespace flcli {
+
+namespace {
+
+const char *const kHelp =
+    "Read one lock file and judge it.  PATH ending in .lock is the lock file itself; any\n"
+    "other PATH is taken as a target and its lock file is looked up (FILE.lock, or the\n"
+    "name in the configured lock_directory).  Read-only.\n\n"
+    "OUTPUT\n"
+    "  'field  value' lines: lock file, target, state, held, holder, pid, host, boot id,\n"
+    "  start token, acquired, age, tag, size, record, stale, reason.  With --json, one\n"
+    "  object with the keys of 'status --json' plus threshold_hours.\n"
+    "  No lock file: exit 66 (the target is not locked).  Not a regular file (symlink,\n"
+    "  FIFO, directory): never read, reported as an error, exit 71.\n";
+
+struct InfoArgs {
+    std::string path;
+    std::optional<double> max_age_hours;
+    bool json = false;
+};
+
+bool ends_with(const std::string &s, const std::string &suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int lock_path_of(Context &ctx, const std::string &path, std::string *out)
+{
+    if (ends_with(path, ".lock")) {
+        *out = path;
+        return FL_OK;
+    }
+    OptionsPtr opts;
+    int rc = options_from_config(ctx, &opts);
+    char *p = nullptr;
+    if (rc == FL_OK) rc = fl_lock_path_for(path.c_str(), opts.get(), &p);
+    if (rc == FL_OK) *out = p;
+    fl_free(p);
+    return rc;
+}
+
+void field(const Context &ctx, const char *name, const std::string &value, const char *colour = nullptr)
+{
+    std::printf("%-12s %s\n", name, paint(ctx.colour_out, colour, value).c_str());
+}
+
+std::string or_dash(const char *s)
+{
+    return s && *s ? printable(s) : "-";
+}
+
+void print_human(const Context &ctx, const fl_lock_info &i, int64_t threshold_ms)
+{
+    const State s = lock_state(i);
+    field(ctx, "lock file", printable(i.lock_path));
+    field(ctx, "target", or_dash(i.target_path));
+    field(ctx, "state", state_name(s), state_colour(s));
+    field(ctx, "held", i.held == 1 ? "yes, the OS lock is taken now"
+                       : i.held == 0 ? "no, nobody holds the OS lock"
+                                     : "cannot tell");
+    field(ctx, "holder", holder_name(i.holder));
+    field(ctx, "pid", i.pid > 0 ? std::to_string(i.pid) : "-");
+    field(ctx, "host", or_dash(i.host));
+    field(ctx, "boot id", or_dash(i.boot_id));
+    field(ctx, "start token", i.start_token >= 0 ? std::to_string(i.start_token) : "-");
+    field(ctx, "acquired", i.acquired_ms > 0 ? iso_time(i.acquired_ms) : "-");
+    field(ctx, "age", human_duration(i.age_ms));
+    field(ctx, "size", std::to_string(i.size_bytes) + " bytes");
+    field(ctx, "record", i.record_valid ? "valid" : "not a valid lock record");
+    field(ctx, "tag", or_dash(i.tag));
+    field(ctx, "stale", std::string(i.stale ? "yes" : "no") + " (threshold " + span_text(threshold_ms) + ")");
+    field(ctx, "reason", printable(i.reason));
+}
+
+int run_info(Context &ctx, const InfoArgs &a)
+{
+    int64_t threshold = 0;
+    if (int rc = resolve_threshold(ctx, a.max_age_hours, &threshold); rc != kExitOk) return rc;
+    std::string lock_path;
+    int rc = lock_path_of(ctx, a.path, &lock_path);
+    fl_lock_info *raw = nullptr;
+    if (rc == FL_OK) rc = fl_lock_info_read(lock_path.c_str(), threshold, &raw);
+    std::unique_ptr<fl_lock_info, void (*)(fl_lock_info *)> info(raw, fl_lock_info_free);
+    if (rc == FL_ENOENT) {
+        error(ctx, "no lock file " + printable(lock_path.empty() ? a.path : lock_path) +
+                       " (the target is not locked)");
+        return kExitNoInput;
+    }
+    if (rc != FL_OK) return fail(ctx, rc);
+    if (a.json) {
+        nlohmann::ordered_json j = lock_json(*info);
+        j["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
+        print_json(j);
+    } else {
+        print_human(ctx, *info, threshold);
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+Command add_info(CLI::App &app)
+{
+    auto args = std::make_shared<InfoArgs>();
+    Command c;
+    c.app = app.add_subcommand("info", "Show everything about one lock file");
+    c.app->footer(kHelp);
+    c.app->add_option("PATH", args->path, "A lock file (*.lock), or a target file")->required();
+    c.app->add_option("--max-age-hours", args->max_age_hours,
+                      "Stale threshold in hours (default: stale_threshold_hours, 1)")
+        ->type_name("H");
+    c.app->add_flag("--json", args->json, "Print one JSON object");
+    c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_info(ctx, *args); };
+    return c;
+}
+
+} // namespace flcli

@@ -1,0 +1,95 @@
+// cmd_status.cpp - `filelock status`: every lock file under a directory.
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "lockview.hpp"
+#include "output.hpp"
+#include "scan.hpp"
+
+namespace flcli {
+
+namespace {
+
+const char *const kHelp =
+    "Show every lock file (*.lock) under DIR: its state, age, recorded holder and target.\n"
+    "Read-only: nothing is created, locked or removed.\n\n"
+    "STATES\n"
+    "  held     some process holds the OS lock now\n"
+    "  stale    not held, holder dead on this host, older than the threshold: 'clean' removes it\n"
+    "  free     not held and not stale (holder still running, or younger than the threshold)\n"
+    "  unknown  cannot be judged: holder on another host, unreadable record, not a regular\n"
+    "           file (symlink, FIFO, directory), or held-ness undeterminable; never removed\n\n"
+    "OUTPUT\n"
+    "  A table (STATE AGE PID HOST TARGET NOTE) and a summary line.  With --json, a JSON\n"
+    "  array with one object per lock file: lock_file, target, state, pid, host,\n"
+    "  age_seconds, held (true/false/null), holder (alive|dead|unknown), stale, reason,\n"
+    "  acquired, acquired_ms, record_valid, tag, boot_id, start_token, size_bytes, kind.\n"
+    "  Unreadable directories are reported on stderr and give exit status 1.\n";
+
+std::string plural(size_t n, const char *one, const char *many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+void print_summary(const Context &ctx, const ScanArgs &a, const fl_lock_list &list,
+                   int64_t threshold_ms)
+{
+    size_t n[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < list.count; ++i) ++n[static_cast<int>(lock_state(*list.items[i]))];
+    std::string s;
+    if (list.count == 0) {
+        s = "no lock files under " + printable(a.directory);
+    } else {
+        s = plural(list.count, "lock file", "lock files") + " under " + printable(a.directory) +
+            ": " + std::to_string(n[0]) + " held, " + std::to_string(n[1]) + " stale, " +
+            std::to_string(n[2]) + " free, " + std::to_string(n[3]) + " unknown";
+    }
+    s += " (stale after " + span_text(threshold_ms) + ")";
+    if (list.error_count) s += "; " + plural(list.error_count, "error", "errors");
+    std::printf("%s\n", paint(ctx.colour_out, sgr::kBold, s).c_str());
+}
+
+int run_status(Context &ctx, const ScanArgs &a)
+{
+    int64_t threshold = 0;
+    if (int rc = resolve_threshold(ctx, a.max_age_hours, &threshold); rc != kExitOk) return rc;
+    ScanOptionsPtr so = make_scan_options(a, threshold, false);
+    fl_lock_list *raw = nullptr;
+    int rc = so ? fl_scan(a.directory.c_str(), so.get(), &raw) : FL_ENOMEM;
+    if (rc != FL_OK) return fail(ctx, rc);
+    std::unique_ptr<fl_lock_list, void (*)(fl_lock_list *)> list(raw, fl_lock_list_free);
+
+    if (a.json) {
+        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < list->count; ++i) arr.push_back(lock_json(*list->items[i]));
+        print_json(arr);
+    } else {
+        Table t({"STATE", "AGE", "PID", "HOST", "TARGET", "NOTE"});
+        for (size_t i = 0; i < list->count; ++i) t.add(lock_row(*list->items[i], threshold, false));
+        if (!t.empty()) t.print(stdout, ctx.colour_out);
+        if (ctx.g.verbose > 0)
+            for (size_t i = 0; i < list->count; ++i)
+                std::printf("  %s: %s\n", printable(list->items[i]->lock_path).c_str(),
+                            printable(list->items[i]->reason).c_str());
+        if (!ctx.g.quiet) print_summary(ctx, a, *list, threshold);
+    }
+    std::fflush(stdout);
+    report_scan_errors(ctx, list->errors, list->error_count);
+    return list->error_count ? kExitPartial : kExitOk;
+}
+
+} // namespace
+
+Command add_status(CLI::App &app)
+{
+    auto args = std::make_shared<ScanArgs>();
+    Command c;
+    c.app = app.add_subcommand("status", "Show lock files under a directory and their state");
+    c.app->footer(kHelp);
+    add_scan_options(c.app, *args);
+    c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_status(ctx, *args); };
+    return c;
+}
+
+} // namespace flcli

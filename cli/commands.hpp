@@ -1,0 +1,33 @@
+// commands.hpp - the subcommands.  Each cmd_*.cpp adds its CLI11 subcommand
+// with its options and returns how to run it once the line is parsed.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace flcli {
+
+struct Command {
+    CLI::App *app = nullptr;
+    // Runs the subcommand; `tail` is what followed the first "--" (the
+    // COMMAND of run and batch).  Returns the exit status.
+    std::function<int(Context &ctx, const std::vector<std::string> &tail)> run;
+    bool takes_command = false;  // run and batch: "-- COMMAND [ARGS...]"
+};
+
+Command add_status(CLI::App &app);
+Command add_clean(CLI::App &app);
+Command add_run(CLI::App &app);
+Command add_wait(CLI::App &app);
+Command add_info(CLI::App &app);
+Command add_batch(CLI::App &app);
+
+// The exit-status section shared by the help texts.
+extern const char *const kExitStatusHelp;
+
+} // namespace flcli

@@ -1,0 +1,233 @@
+// context.cpp - configuration, messages and the small conversions every
+// subcommand needs.
+#include "context.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "output.hpp"
+
+namespace flcli {
+
+Config::~Config()
+{
+    fl_config_free(cfg_);
+}
+
+int Config::load(const GlobalOptions &g)
+{
+    fl_config_free(cfg_);
+    cfg_ = nullptr;
+    int rc = g.config_path.empty() ? fl_config_new(&cfg_, 0)
+                                   : fl_config_load_file(&cfg_, g.config_path.c_str(), 0);
+    if (rc == FL_OK) return kExitOk;
+    std::string where = g.config_path.empty() ? "FILELOCK_* environment" : g.config_path;
+    std::fprintf(stderr, "filelock: configuration (%s): %s\n", printable(where).c_str(),
+                 printable(last_error(rc)).c_str());
+    return rc == FL_ENOENT || rc == FL_EPERM || rc == FL_ECONFIG ? kExitConfig : exit_for(rc);
+}
+
+std::optional<std::string> Config::value(const char *key) const
+{
+    char *out = nullptr;
+    if (!cfg_ || fl_config_get(cfg_, key, &out) != FL_OK || !out) return std::nullopt;
+    std::string s(out);
+    fl_free(out);
+    return s;
+}
+
+bool Config::flag(const char *key, bool fallback) const
+{
+    auto v = value(key);
+    if (!v) return fallback;
+    return *v == "true";
+}
+
+int64_t Config::millis(const char *key, double unit_ms, int64_t fallback) const
+{
+    auto v = value(key);
+    if (!v) return fallback;
+    char *end = nullptr;
+    errno = 0;
+    double d = std::strtod(v->c_str(), &end);
+    if (errno || end == v->c_str() || !std::isfinite(d) || d < 0) return fallback;
+    return static_cast<int64_t>(std::llround(d * unit_ms));
+}
+
+int Config::set(const char *key, const std::string &value, const char *flag_name)
+{
+    if (fl_config_set(cfg_, key, value.c_str()) == FL_OK) return kExitOk;
+    std::fprintf(stderr, "filelock: %s %s: %s\n", flag_name, printable(value).c_str(),
+                 printable(last_error(FL_ECONFIG)).c_str());
+    return kExitUsage;
+}
+
+namespace {
+
+const char *level_name(int level)
+{
+    switch (level) {
+    case FL_LOG_TRACE: return "trace";
+    case FL_LOG_DEBUG: return "debug";
+    case FL_LOG_INFO: return "info";
+    case FL_LOG_WARN: return "warning";
+    default: return "error";
+    }
+}
+
+void log_to_stderr(int level, const char *message, void *)
+{
+    // One fprintf per message: lines from worker threads do not interleave.
+    std::fprintf(stderr, "filelock: [%s] %s\n", level_name(level), printable(message).c_str());
+}
+
+void say(const Context &ctx, const char *label, const char *sgr, const std::string &text)
+{
+    std::string prefix = "filelock: ";
+    if (!ctx.command.empty()) prefix += ctx.command + ": ";
+    std::string tag = label ? paint(ctx.colour_err, sgr, label) + ": " : "";
+    std::fprintf(stderr, "%s%s%s\n", prefix.c_str(), tag.c_str(), printable(text).c_str());
+}
+
+} // namespace
+
+void setup_logging(const Context &ctx)
+{
+    int level = ctx.g.quiet ? FL_LOG_ERROR
+                : ctx.g.verbose >= 2 ? FL_LOG_DEBUG
+                : ctx.g.verbose == 1 ? FL_LOG_INFO
+                                     : FL_LOG_WARN;
+    fl_log_set_level(level);
+    fl_log_set_callback(log_to_stderr, nullptr);
+}
+
+void error(const Context &ctx, const std::string &text)
+{
+    say(ctx, "error", sgr::kRed, text);
+}
+
+void warn(const Context &ctx, const std::string &text)
+{
+    say(ctx, "warning", sgr::kYellow, text);
+}
+
+void note(const Context &ctx, const std::string &text)
+{
+    if (!ctx.g.quiet) say(ctx, nullptr, nullptr, text);
+}
+
+void detail(const Context &ctx, const std::string &text)
+{
+    if (ctx.g.verbose > 0 && !ctx.g.quiet) say(ctx, nullptr, nullptr, text);
+}
+
+std::string last_error(int code)
+{
+    std::string m = fl_last_error_message();
+    return m.empty() ? std::string(fl_strerror(code)) : m;
+}
+
+int exit_for(int code)
+{
+    switch (code) {
+    case FL_OK: return kExitOk;
+    case FL_EBUSY:
+    case FL_ETIMEDOUT: return kExitTimeout;
+    case FL_ENOENT: return kExitNoInput;
+    case FL_EINVAL: return kExitUsage;
+    case FL_ECONFIG: return kExitConfig;
+    case FL_ENOMEM:
+    case FL_EINTERNAL:
+    case FL_EDEADLK:
+    case FL_EFORKED: return kExitSoftware;
+    default: return kExitError;  // EPERM, EUNSAFE, EIO, ENOTSUP, ECANCELED, new codes
+    }
+}
+
+int fail(const Context &ctx, int code)
+{
+    error(ctx, last_error(code));
+    return exit_for(code);
+}
+
+bool parse_seconds(const std::string &text, bool allow_forever, int64_t *ms)
+{
+    static const std::set<std::string> kForever = {"inf", "infinity", "forever", "none", "-1"};
+    if (kForever.count(text)) {
+        if (!allow_forever) return false;
+        *ms = FL_WAIT_FOREVER;
+        return true;
+    }
+    char *end = nullptr;
+    errno = 0;
+    double d = std::strtod(text.c_str(), &end);
+    if (text.empty() || errno || *end != '\0' || !std::isfinite(d) || d < 0) return false;
+    if (d > 9.2e15) return false;  // would not fit in milliseconds
+    *ms = static_cast<int64_t>(std::llround(d * 1000.0));
+    return true;
+}
+
+int resolve_timeout(Context &ctx, const std::string &flag_text, int64_t *ms)
+{
+    if (flag_text.empty()) {
+        *ms = ctx.cfg.millis("timeout_seconds", 1000.0, 30000);
+        return kExitOk;
+    }
+    if (parse_seconds(flag_text, true, ms)) return kExitOk;
+    error(ctx, "--timeout " + flag_text +
+                   ": expected seconds (e.g. 0, 2.5, 30) or 'inf' for no limit");
+    return kExitUsage;
+}
+
+int resolve_threshold(Context &ctx, const std::optional<double> &hours, int64_t *ms)
+{
+    if (!hours) {
+        *ms = ctx.cfg.millis("stale_threshold_hours", 3600000.0, 3600000);
+        return kExitOk;
+    }
+    if (!std::isfinite(*hours) || *hours < 0 || *hours > 1e9) {
+        error(ctx, "--max-age-hours must be a number of hours >= 0");
+        return kExitUsage;
+    }
+    *ms = static_cast<int64_t>(std::llround(*hours * 3600000.0));
+    return kExitOk;
+}
+
+void cleanup_at_start(Context &ctx, const std::string &lock_path)
+{
+    if (!ctx.cfg.flag("cleanup_stale_locks", false)) return;
+    // The working directory and the directory of this lock file, without
+    // descending (the same rule as fl_batch_run): `cd / && filelock run`
+    // must not walk the whole file system.
+    std::vector<std::string> dirs{"."};
+    size_t slash = lock_path.rfind('/');
+    std::string lock_dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : lock_path.substr(0, slash));
+    if (lock_dir != ".") dirs.push_back(lock_dir);
+    fl_scan_options *so = nullptr;
+    if (fl_scan_options_new(&so) != FL_OK) return;
+    fl_scan_options_set_stale_threshold_ms(so, ctx.cfg.millis("stale_threshold_hours", 3600000.0, 3600000));
+    fl_scan_options_set_max_depth(so, 0);
+    for (const std::string &dir : dirs) {
+        fl_clean_report *rep = nullptr;
+        int rc = fl_cleanup_stale_locks(dir.c_str(), so, &rep);
+        if (rc != FL_OK) {
+            // Not fatal: a stale lock file never blocks an acquire.
+            warn(ctx, "stale lock cleanup skipped: " + last_error(rc));
+            continue;
+        }
+        for (size_t i = 0; i < rep->stale_count; ++i)
+            detail(ctx, std::string("removed stale lock file ") + rep->stale_locks[i]->lock_path + " (" +
+                            rep->stale_locks[i]->reason + ")");
+        for (size_t i = 0; i < rep->error_count; ++i)
+            detail(ctx, std::string("stale lock cleanup: ") + rep->errors[i]->message);
+        fl_clean_report_free(rep);
+    }
+    fl_scan_options_free(so);
+}
+
+} // namespace flcli

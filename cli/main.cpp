@@ -1,0 +1,163 @@
+// main.cpp - the `filelock` command: global options, the subcommands, and
+// the mapping of command-line errors to exit statuses.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "output.hpp"
+
+namespace flcli {
+
+const char *const kExitStatusHelp =
+    "EXIT STATUS\n"
+    "  0    success\n"
+    "  1    finished, but not everything succeeded: status/clean met unreadable\n"
+    "       entries; batch had files that failed, errored or were cancelled\n"
+    "  64   command-line usage error\n"
+    "  66   a named file or directory does not exist\n"
+    "  70   internal error\n"
+    "  71   lock, file or system error (e.g. a symlink at the lock path)\n"
+    "  75   lock busy or timed out (run, wait; batch: files locked out)\n"
+    "  78   bad configuration file or value\n"
+    "  126  COMMAND could not be started (run)\n"
+    "  127  COMMAND not found (run)\n"
+    "  run passes COMMAND's own status through (128+N if killed by signal N).\n";
+
+namespace {
+
+const char *const kDescription =
+    "filelock - inspect, clean and take the lock files of libfilelock.\n"
+    "A lock on FILE is an OS lock (flock) on FILE.lock beside it, whose text names the "
+    "holder (pid, host, start time).  A lock file is stale when nobody holds it, its "
+    "holder is dead on this host, and it is older than the threshold.";
+
+const char *const kFooter =
+    "\nGLOBAL OPTIONS go before or after the subcommand.  Run 'filelock SUBCOMMAND --help'\n"
+    "for each subcommand's options and output.\n\n"
+    "CONFIGURATION\n"
+    "  Defaults come from the built-in values, then --config FILE (the `file_locking:`\n"
+    "  section of a YAML file), then FILELOCK_* environment variables; explicit options\n"
+    "  win.  With cleanup_stale_locks: true (the default), run and batch first remove\n"
+    "  stale lock files from the working directory and from the directories of their\n"
+    "  lock files (not descending); status, info and wait never remove anything, clean\n"
+    "  removes by its own options.\n\n"
+    "OUTPUT\n"
+    "  Tables and summaries on stdout, diagnostics on stderr (prefixed 'filelock:').\n"
+    "  Colour only on a terminal and never when NO_COLOR is set.  --json prints one JSON\n"
+    "  document on stdout (see each subcommand's help).\n\n";
+
+const char *const kGlobalHelp =
+    "GLOBAL OPTIONS (here or before the subcommand)\n"
+    "  --config FILE   YAML file whose `file_locking:` section supplies defaults\n"
+    "  -v, --verbose   more detail (twice: debug)\n"
+    "  -q, --quiet     only errors and the requested output\n";
+
+std::string version_text()
+{
+    return std::string("filelock ") + FL_LIB_VERSION_STRING + " (libfilelock " +
+           fl_version_string() + ")";
+}
+
+int parse_error(CLI::App &app, const CLI::ParseError &e)
+{
+    if (e.get_exit_code() == 0) {
+        app.exit(e);  // --help, --version
+        return kExitOk;
+    }
+    std::fprintf(stderr, "filelock: %s\nRun 'filelock --help' for usage.\n", e.what());
+    return kExitUsage;
+}
+
+int run_main(int argc, char **argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto dashes = std::find(args.begin(), args.end(), std::string("--"));
+    const bool has_tail = dashes != args.end();
+    std::vector<std::string> head(args.begin(), dashes);
+    std::vector<std::string> tail(has_tail ? dashes + 1 : args.end(), args.end());
+
+    Context ctx;
+    CLI::App app(kDescription, "filelock");
+    app.footer(std::string(kFooter) + kExitStatusHelp);
+    app.set_version_flag("--version", version_text(), "Print the version and exit");
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.get_formatter()->column_width(34);
+    app.add_option("--config", ctx.g.config_path,
+                   "YAML file whose `file_locking:` section supplies defaults")
+        ->type_name("FILE");
+    app.add_flag("-v,--verbose", ctx.g.verbose,
+                 "More detail (library log at info; twice: debug)");
+    app.add_flag("-q,--quiet", ctx.g.quiet, "Only errors and the requested output");
+
+    std::vector<Command> commands = {add_status(app), add_clean(app), add_run(app),
+                                     add_wait(app),   add_info(app),  add_batch(app)};
+    for (Command &c : commands) {
+        c.app->fallthrough();
+        c.app->footer("\n" + c.app->get_footer() + "\n" + kGlobalHelp + "\n" + kExitStatusHelp);
+    }
+
+    auto parse = [&](const std::vector<std::string> &words) {
+        std::vector<std::string> rev(words.rbegin(), words.rend());
+        app.parse(rev);
+    };
+    try {
+        parse(head);
+        const Command *chosen = nullptr;
+        for (const Command &c : commands)
+            if (c.app->parsed()) chosen = &c;
+        if (chosen && !chosen->takes_command && has_tail) {
+            // "--" belongs to this subcommand's own arguments.
+            parse(args);
+            tail.clear();
+        }
+    } catch (const CLI::ParseError &e) {
+        return parse_error(app, e);
+    }
+
+    for (Command &c : commands) {
+        if (!c.app->parsed()) continue;
+        ctx.command = c.app->get_name();
+        ctx.colour_out = colour_wanted(STDOUT_FILENO);
+        ctx.colour_err = colour_wanted(STDERR_FILENO);
+        if (ctx.g.quiet && ctx.g.verbose > 0) {
+            std::fprintf(stderr, "filelock: --quiet and --verbose exclude each other\n");
+            return kExitUsage;
+        }
+        if (c.takes_command && !has_tail) {
+            error(ctx, "missing '-- COMMAND [ARGS...]' (see 'filelock " + ctx.command + " --help')");
+            return kExitUsage;
+        }
+        if (c.takes_command && tail.empty()) {
+            error(ctx, "nothing after '--': COMMAND is missing");
+            return kExitUsage;
+        }
+        setup_logging(ctx);
+        if (int rc = ctx.cfg.load(ctx.g); rc != kExitOk) return rc;
+        return c.run(ctx, tail);
+    }
+    return kExitUsage;
+}
+
+} // namespace
+} // namespace flcli
+
+int main(int argc, char **argv)
+{
+    try {
+        return flcli::run_main(argc, argv);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "filelock: internal error: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "filelock: internal error\n");
+    }
+    return flcli::kExitSoftware;
+}

@@ -1,0 +1,38 @@
+// scan.hpp - the options status and clean share, and their fl_scan_options.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "filelock.h"
+
+namespace flcli {
+
+struct ScanArgs {
+    std::string directory = ".";
+    std::optional<double> max_age_hours;
+    int max_depth = -1;
+    bool cross_filesystems = false;
+    bool json = false;
+};
+
+// --directory, --max-age-hours, --max-depth, --cross-filesystems, --json.
+void add_scan_options(CLI::App *sub, ScanArgs &a);
+
+struct ScanOptionsDeleter {
+    void operator()(fl_scan_options *o) const { fl_scan_options_free(o); }
+};
+using ScanOptionsPtr = std::unique_ptr<fl_scan_options, ScanOptionsDeleter>;
+
+// fl_scan_options from the arguments (threshold already resolved).
+ScanOptionsPtr make_scan_options(const ScanArgs &a, int64_t threshold_ms, bool dry_run);
+
+// Print a scan's per-entry errors on stderr.
+void report_scan_errors(const Context &ctx, fl_scan_error *const *errors, size_t count);
+
+} // namespace flcli
