@@ -130,15 +130,15 @@ TEST(Lock, ContenderNeverModifiesTheHoldersFile)
     EXPECT_EQ(st1.st_size, st2.st_size);
 }
 
-TEST(Lock, ThreadsWithSeparateHandlesExcludeEachOther)
+// Three threads, each with its own handle, count who is inside.
+static int overlaps_among_threads(const TempDir &d, int64_t timeout_ms)
 {
-    TempDir d;
     std::atomic<int> inside{0};
     std::atomic<int> overlaps{0};
     auto worker = [&] {
         auto l = make(d / "t");
         for (int i = 0; i < 300; ++i) {
-            ASSERT_EQ(l->acquire(FL_WAIT_FOREVER), FL_OK);
+            ASSERT_EQ(l->acquire(timeout_ms), FL_OK);
             if (inside.fetch_add(1) != 0) overlaps++;
             std::this_thread::yield();
             inside.fetch_sub(1);
@@ -149,29 +149,19 @@ TEST(Lock, ThreadsWithSeparateHandlesExcludeEachOther)
     t1.join();
     t2.join();
     t3.join();
-    EXPECT_EQ(overlaps.load(), 0);
+    return overlaps.load();
+}
+
+TEST(Lock, ThreadsWithSeparateHandlesExcludeEachOther)
+{
+    TempDir d;
+    EXPECT_EQ(overlaps_among_threads(d, FL_WAIT_FOREVER), 0);
 }
 
 TEST(Lock, ThreadsWithFiniteTimeoutsExcludeEachOther)
 {
     TempDir d;
-    std::atomic<int> inside{0};
-    std::atomic<int> overlaps{0};
-    auto worker = [&] {
-        auto l = make(d / "t");
-        for (int i = 0; i < 300; ++i) {
-            ASSERT_EQ(l->acquire(60000), FL_OK);
-            if (inside.fetch_add(1) != 0) overlaps++;
-            std::this_thread::yield();
-            inside.fetch_sub(1);
-            ASSERT_EQ(l->release(), FL_OK);
-        }
-    };
-    std::thread t1(worker), t2(worker), t3(worker);
-    t1.join();
-    t2.join();
-    t3.join();
-    EXPECT_EQ(overlaps.load(), 0);
+    EXPECT_EQ(overlaps_among_threads(d, 60000), 0);
 }
 
 TEST(Lock, TimeoutIsHonouredOnTheMonotonicClock)
