@@ -209,15 +209,13 @@ void Batch::cleanup_stale(const std::vector<std::string> &paths) const
     // The working directory (the original system's rule) and every directory
     // that holds one of this batch's lock files, each without descending: a
     // batch started from $HOME must not walk the whole tree on every run.
+    // Lock files sit in the lock directory, or beside their targets: no
+    // per-file lookup is needed to know where.
     std::set<std::string> dirs{platform::current_dir()};
-    const Options opts = cfg_.to_options();
-    for (const std::string &p : paths) {
-        LockPaths lp;
-        if (lock_paths_for(p, opts, &lp) != FL_OK) continue;  // reported per file later
-        size_t slash = lp.lock_path.rfind('/');
-        dirs.insert(slash == std::string::npos ? "." : (slash == 0 ? "/" : lp.lock_path.substr(0, slash)));
-    }
-    clear_error();
+    if (!cfg_.lock_directory.empty())
+        dirs.insert(cfg_.lock_directory);
+    else
+        for (const std::string &p : paths) dirs.insert(parent_dir(p));
     ScanOptions so;
     so.threshold_ms = cfg_.stale_threshold_ms;
     so.max_depth = 0;

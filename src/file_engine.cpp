@@ -9,16 +9,16 @@
 #include "filelock.h"
 #include "inspect.hpp"
 #include "log.hpp"
+#include "paths.hpp"
 #include "record.hpp"
 #include "registry.hpp"
 
 namespace filelock {
 
 FileEngine::FileEngine(std::string lock_path, std::string target_abs, const Options &opts)
-    : path_(std::move(lock_path)), target_abs_(std::move(target_abs)), opts_(opts)
+    : path_(std::move(lock_path)), dir_(parent_dir(path_)), target_abs_(std::move(target_abs)),
+      opts_(opts)
 {
-    size_t slash = path_.rfind('/');
-    dir_ = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
 }
 
 FileEngine::~FileEngine()

@@ -18,6 +18,13 @@ uint64_t fnv1a64(const std::string &s)
     return h;
 }
 
+std::string parent_dir(const std::string &path)
+{
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
 std::string target_beside(const std::string &lock_path)
 {
     static const std::string ext = ".lock";
@@ -43,10 +50,9 @@ int lock_paths_for(const std::string &target, const Options &opts, LockPaths *ou
         return FL_OK;
     }
     size_t slash = target.rfind('/');
-    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
     std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
     std::string real;
-    if (int rc = platform::real_dir(dir, &real); rc != FL_OK) return rc;
+    if (int rc = platform::real_dir(parent_dir(target), &real); rc != FL_OK) return rc;
     std::string abs = real == "/" ? "/" + base : real + "/" + base;
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(abs)));

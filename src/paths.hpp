@@ -18,6 +18,9 @@ struct LockPaths {
 // when the target's directory does not exist.
 int lock_paths_for(const std::string &target, const Options &opts, LockPaths *out);
 
+// The directory part of `path`: "." for a bare name, "/" for "/name".
+std::string parent_dir(const std::string &path);
+
 // The target a lock file protects when it sits beside it: strips ".lock".
 std::string target_beside(const std::string &lock_path);
 

@@ -6,6 +6,7 @@
 
 #include "error.hpp"
 #include "filelock.h"
+#include "paths.hpp"
 #include "platform/platform.hpp"
 #include "record.hpp"
 
@@ -32,8 +33,7 @@ int wait_released(const std::string &lock_path, int64_t timeout_ms, int64_t poll
     const int64_t start = platform::monotonic_us();
     const int64_t deadline = timeout_ms < 0 ? INT64_MAX : start + timeout_ms * 1000;
     const int64_t cap_us = std::max<int64_t>(1000, poll_cap_ms * 1000);
-    size_t slash = lock_path.rfind('/');
-    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : lock_path.substr(0, slash));
+    const std::string dir = parent_dir(lock_path);
     std::unique_ptr<platform::ChangeWatch> watch;
     int64_t backoff = 1000;
     for (;;) {
