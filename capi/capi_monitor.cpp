@@ -38,11 +38,11 @@ struct Items {
     }
 
     // reserve() first, so that a failed allocation leaves nothing unowned.
-    void add(const std::vector<filelock::LockInfo> &src, int64_t threshold_ms)
+    void add(const std::vector<filelock::LockInfo> &src)
     {
         infos.reserve(src.size());
         for (const filelock::LockInfo &i : src)
-            infos.push_back(filelock::capi::new_lock_info(i, threshold_ms));
+            infos.push_back(filelock::capi::new_lock_info(i));
     }
     void add(const std::vector<filelock::ScanError> &src)
     {
@@ -153,7 +153,7 @@ FL_API int fl_scan(const char *dir, const fl_scan_options *opts, fl_lock_list **
         filelock::ScanResult result;
         if (int rc = filelock::scan_locks(dir, o, &result); rc != FL_OK) return rc;
         auto box = std::make_unique<ListBox>();
-        box->items_.add(result.locks, o.threshold_ms);
+        box->items_.add(result.locks);
         box->items_.add(result.errors);
         box->struct_size = sizeof(fl_lock_list);
         box->items = box->items_.infos.data();
@@ -179,7 +179,7 @@ FL_API int fl_cleanup_stale_locks(const char *base_dir, const fl_scan_options *o
         filelock::CleanReport report;
         if (int rc = filelock::cleanup_stale_locks(base_dir, o, &report); rc != FL_OK) return rc;
         auto box = std::make_unique<ReportBox>();
-        box->items_.add(report.removed, o.threshold_ms);
+        box->items_.add(report.removed);
         box->items_.add(report.errors);
         box->struct_size = sizeof(fl_clean_report);
         box->count = report.removed.size();

@@ -104,7 +104,7 @@ FL_API int fl_lock_info_read(const char *lock_path, int64_t threshold_ms, fl_loc
         filelock::LockInfo info;
         int rc = inspect_one(lock_path, threshold_ms, &info);
         if (rc != FL_OK) return rc;
-        *out = filelock::capi::new_lock_info(info, threshold_ms);
+        *out = filelock::capi::new_lock_info(info);
         return FL_OK;
     });
 }

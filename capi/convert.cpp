@@ -20,7 +20,7 @@ struct ErrorBox : fl_scan_error {
 
 } // namespace
 
-fl_lock_info *new_lock_info(const LockInfo &info, int64_t)
+fl_lock_info *new_lock_info(const LockInfo &info)
 {
     auto *box = new InfoBox();
     box->lock_path_s = info.lock_path;

@@ -8,7 +8,7 @@
 
 namespace filelock::capi {
 
-fl_lock_info *new_lock_info(const LockInfo &info, int64_t threshold_ms);
+fl_lock_info *new_lock_info(const LockInfo &info);
 void free_lock_info(fl_lock_info *info);
 
 fl_scan_error *new_scan_error(const std::string &path, const std::string &message, int code);
