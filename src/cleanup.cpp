@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "filelock.h"
 #include "log.hpp"
+#include "paths.hpp"
 #include "platform/platform.hpp"
 #include "record.hpp"
 
@@ -33,29 +34,45 @@ const char *const kGone = "already gone: someone else removed it first";
 StaleCandidate::~StaleCandidate()
 {
     if (locked_) platform::unlock(h_);  // explicitly, as PROTOCOL C3
+    platform::untrack_handle(h_);
     platform::close_handle(h_);
 }
 
 int StaleCandidate::open(const std::string &lock_path, LockInfo *info)
 {
     *info = LockInfo{};
-    info->lock_path = path_ = lock_path;
-    // Refuse what is plainly not a lock file before opening it: opening a
-    // FIFO or a device read-write is not free of effects on others.
+    info->lock_path = lock_path;
+    int rc = platform::Dir::open(parent_dir(lock_path), &own_dir_);
+    if (rc == FL_ENOENT) return leave(info, kGone);
+    if (rc != FL_OK) return rc;
+    rc = open(own_dir_, base_name(lock_path), info);
+    path_ = info->lock_path = lock_path;  // as the caller spelled it
+    return rc;
+}
+
+int StaleCandidate::open(const platform::Dir &dir, const std::string &name, LockInfo *info)
+{
+    *info = LockInfo{};
+    dir_ = &dir;
+    name_ = name;
+    info->lock_path = path_ = dir.entry_path(name);
+    // H1: never O_CREAT; regular files with one link only, looked at before
+    // they are opened (opening a FIFO or a device is not free of effects).
+    platform::OpenHow how;
+    how.create = false;
     platform::FileStat st;
-    int rc = platform::stat_path(lock_path, &st);
+    int rc;
+    {
+        platform::ForkGate gate;
+        rc = dir.open_lock(name, how, &h_, &st);
+        if (rc == FL_OK) platform::track_handle(h_);
+    }
     if (rc == FL_ENOENT) return leave(info, kGone);
+    if (rc == FL_EUNSAFE) return fail(rc, last_error() + "; not a lock file, left alone");
     if (rc != FL_OK) return rc;
-    if (!st.regular)
-        return fail(FL_EUNSAFE, lock_path + " is a " + st.kind + ", not a lock file; left alone");
-    // H1: never O_CREAT; regular files only (open_lock_file checks again,
-    // on what it opened).
-    rc = platform::open_lock_file(lock_path, false, 0, &h_, &id_);
-    if (rc == FL_ENOENT) return leave(info, kGone);
-    if (rc != FL_OK) return rc;
-    if (rc = platform::stat_handle(h_, &st); rc != FL_OK) return rc;
+    id_ = st.id;
     if (st.size_bytes > static_cast<int64_t>(kMaxRecordBytes))
-        return fail(FL_EUNSAFE, lock_path + " is " + std::to_string(st.size_bytes) +
+        return fail(FL_EUNSAFE, path_ + " is " + std::to_string(st.size_bytes) +
                                     " bytes, larger than any lock record (" +
                                     std::to_string(kMaxRecordBytes) + "); left alone");
     return 1;
@@ -69,12 +86,13 @@ int StaleCandidate::remove_if_stale(int64_t threshold_ms, bool dry_run, LockInfo
     if (rc != FL_OK) return rc;
     locked_ = true;
 
-    // H3: the path must still name the inode we locked.
-    rc = platform::path_is(path_, id_);
+    // H3: the name must still be the inode we locked, with no other name,
+    // in the directory we opened it from.
+    rc = dir_->entry_is(name_, id_);
     if (rc < 0) return rc;
     if (rc == 0)
-        return leave(info, "replaced or removed since it was opened (an acquirer or another "
-                           "cleaner was first); left alone");
+        return leave(info, "replaced, removed or linked elsewhere since it was opened (an "
+                           "acquirer or another cleaner was first); left alone");
 
     // H4: judge what the file says now, read through the locked descriptor.
     // Nobody else holds it, so held = false.
@@ -90,8 +108,9 @@ int StaleCandidate::remove_if_stale(int64_t threshold_ms, bool dry_run, LockInfo
     }
     if (dry_run) return 1;
 
-    // H5: unlink while holding; unlock and close follow in the destructor.
-    rc = platform::remove_path(path_);
+    // H5: unlink while holding, from the same open directory; unlock and
+    // close follow in the destructor.
+    rc = dir_->remove_entry(name_);
     if (rc == FL_ENOENT) return leave(info, kGone);
     if (rc != FL_OK) return rc;
     if (log::enabled(FL_LOG_INFO)) log::write(FL_LOG_INFO, "removed " + path_ + ": " + info->reason);
@@ -113,12 +132,23 @@ void remove_stale(ScanResult scan, const ScanOptions &opts, CleanReport *out)
     out->dry_run = opts.dry_run;
     for (ScanError &e : scan.errors)
         if (e.code != FL_ENOENT) out->errors.push_back(std::move(e));
-    for (const LockInfo &found : scan.locks) {
+    for (size_t i = 0; i < scan.locks.size(); ++i) {
+        const LockInfo &found = scan.locks[i];
         if (!found.stale) continue;
+        const platform::Dir *dir = nullptr;
+        int rc = scan.tree->open(scan.refs[i].dir_node, &dir);
         LockInfo judged;
-        int rc = remove_if_stale(found.lock_path, opts.threshold_ms, opts.dry_run, &judged);
-        if (rc == 1) out->removed.push_back(std::move(judged));
-        else if (rc < 0) out->errors.push_back(ScanError{found.lock_path, last_error(), rc});
+        if (rc == FL_OK) {
+            StaleCandidate c;
+            rc = c.open(*dir, scan.refs[i].name, &judged);
+            if (rc == 1) rc = c.remove_if_stale(opts.threshold_ms, opts.dry_run, &judged);
+        }
+        if (rc == 1) {
+            judged.lock_path = found.lock_path;
+            out->removed.push_back(std::move(judged));
+        } else if (rc < 0 && rc != FL_ENOENT) {
+            out->errors.push_back(ScanError{found.lock_path, last_error(), rc});
+        }
     }
     clear_error();
     std::stable_sort(out->errors.begin(), out->errors.end(),

@@ -28,8 +28,10 @@ int remove_if_stale(const std::string &lock_path, int64_t threshold_ms, bool dry
                     LockInfo *info);
 
 // remove_if_stale in its two parts: H1 (open), then H2..H5 on the opened
-// descriptor, so that a test can replace the file between them.  The
-// descriptor is unlocked and closed when the object goes.
+// descriptor, so that a test can replace the file between them.  Every step
+// names the file inside one open directory (the one checked is the one the
+// file is removed from).  The descriptor is unlocked and closed when the
+// object goes.
 class StaleCandidate {
 public:
     StaleCandidate() = default;
@@ -37,13 +39,19 @@ public:
     StaleCandidate &operator=(const StaleCandidate &) = delete;
     ~StaleCandidate();
 
-    // H1.  1 opened; 0 already gone (reason in *info); or a negative code
-    // as remove_if_stale.
+    // H1 on entry `name` of `dir`, which must outlive this object.  1
+    // opened; 0 already gone (reason in *info); or a negative code as
+    // remove_if_stale.
+    int open(const platform::Dir &dir, const std::string &name, LockInfo *info);
+    // H1 on a path: its directory is opened and kept by this object.
     int open(const std::string &lock_path, LockInfo *info);
     // H2..H5 after a successful open(); returns as remove_if_stale.
     int remove_if_stale(int64_t threshold_ms, bool dry_run, LockInfo *info);
 
 private:
+    platform::Dir own_dir_;
+    const platform::Dir *dir_ = nullptr;
+    std::string name_;
     std::string path_;
     platform::Handle h_ = platform::kInvalid;
     platform::FileId id_;

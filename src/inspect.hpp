@@ -11,26 +11,39 @@
 
 namespace filelock {
 
+// A clock may step back, and another host's clock differs: a time up to
+// this far in the future reads as age 0.  Later than that, or before the
+// epoch, a time is impossible and the age unknown.
+constexpr int64_t kFutureToleranceMs = 24LL * 3600 * 1000;
+
 struct LockInfo {
     std::string lock_path;
     std::string target_path;
     Record record;
     platform::FileStat stat;
     int64_t acquired_ms = 0;  // record's acquired=, else mtime
-    int64_t age_ms = 0;
+    int64_t age_ms = 0;       // 0 when !age_known
+    bool age_known = true;    // false: acquired_ms is an impossible time
+    bool foreign = false;     // content is not a lock record: never ours
     int held = -1;            // 1, 0, -1 unknown
     HolderVerdict verdict;
     bool stale = false;
     std::string reason;
 };
 
-// Read `lock_path` and judge it against `threshold_ms`.  `held` comes from
-// `index` (take one snapshot per scan).  Errors: FL_ENOENT, FL_EUNSAFE (not a
-// regular file: *out still has lock_path, stat and a reason), FL_EPERM, FL_EIO.
+// Read entry `name` of `dir` and judge it against `threshold_ms`.  `held`
+// comes from `index` (take one snapshot per scan).  Errors: FL_ENOENT,
+// FL_EUNSAFE (not a regular file: *out still has lock_path, stat and a
+// reason), FL_EPERM, FL_EIO.
+int inspect_entry(const platform::Dir &dir, const std::string &name, int64_t threshold_ms,
+                  const platform::HeldIndex &index, LockInfo *out);
+
+// The same for a path: its directory is opened, then inspect_entry.
 int inspect_lock(const std::string &lock_path, int64_t threshold_ms,
                  const platform::HeldIndex &index, LockInfo *out);
 
-// Fill info->record, acquired_ms, age_ms from record text and stat.
+// Fill info->record, foreign, acquired_ms, age_ms, age_known from record
+// text and info->stat.
 void apply_record(LockInfo *info, const std::string &text, int64_t now_ms);
 
 // PROTOCOL G on what `info` holds, with `held` given: sets verdict, stale

@@ -2,10 +2,9 @@
 // finds.  The walk is iterative (no recursion depth to worry about).  It
 // keeps the lock files found, the directories still to visit, the identity
 // of those visited, and one directory's listing at a time: memory grows with
-// lock files and directories, not with the files in them.
+// lock files and directories, not with the files in them.  Every directory
+// is opened through the DirTree, never by a path that could lead elsewhere.
 #include "monitor.hpp"
-
-#include <dirent.h>  // DT_* values of platform::DirEntry::type
 
 #include <algorithm>
 #include <unordered_set>
@@ -19,16 +18,13 @@ namespace filelock {
 
 namespace {
 
+using Type = platform::DirEntry::Type;
+
 bool is_lock_name(const std::string &name)
 {
     static const std::string ext = ".lock";
     return name.size() >= ext.size() &&
            name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
-}
-
-std::string join(const std::string &dir, const std::string &name)
-{
-    return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
 // "a//b///" -> "a//b": results read "a//b/x.lock", not "a//b////x.lock".
@@ -53,35 +49,29 @@ public:
     }
 
     // FL_OK, or the code for the start directory itself.
-    int run(const std::string &start, std::vector<FoundEntry> *found)
+    int run(const std::string &start, Walk *walk)
     {
-        found_ = found;
+        walk_ = walk;
+        DirTree &tree = *walk->tree;
         // The caller named the start directory, so a symlink there is
         // followed; symlinks met below it never are.
-        std::string listed = start;
-        platform::FileStat st;
-        if (int rc = platform::stat_path(start, &st); rc != FL_OK) return rc;
-        if (st.symlink) {
-            if (int rc = platform::real_dir(start, &listed); rc != FL_OK) return rc;
-        }
+        if (int rc = tree.open_root(start); rc != FL_OK) return rc;
+        root_dev_ = tree.id(DirTree::kRoot).dev;
+        seen_.insert(tree.id(DirTree::kRoot));
+        pending_.push_back(Pending{DirTree::kRoot, 0});
         std::vector<platform::DirEntry> entries;
-        platform::FileStat dir_st;
-        if (int rc = platform::list_dir(listed, &entries, &dir_st); rc != FL_OK) return rc;
-        root_dev_ = dir_st.id.dev;
-        seen_.insert(dir_st.id);
-        visit_entries(start, 0, entries);
-
         while (!pending_.empty()) {
-            Pending next = std::move(pending_.back());
+            Pending next = pending_.back();
             pending_.pop_back();
-            if (list(next.path, &entries)) visit_entries(next.path, next.depth, entries);
+            const platform::Dir *dir = nullptr;
+            if (list(next.node, &dir, &entries)) visit_entries(next.node, *dir, next.depth, entries);
         }
         return FL_OK;
     }
 
 private:
     struct Pending {
-        std::string path;
+        size_t node;
         int depth;
     };
 
@@ -90,24 +80,28 @@ private:
         errors_->push_back(ScanError{path, std::move(message), code});
     }
 
-    // List a directory found by the walk; false (error recorded, or a
-    // directory to leave out) when its entries are not to be visited.
-    bool list(const std::string &path, std::vector<platform::DirEntry> *entries)
+    // Open and list a directory; false (error recorded, or a directory to
+    // leave out) when its entries are not to be visited.
+    bool list(size_t node, const platform::Dir **dir, std::vector<platform::DirEntry> *entries)
     {
-        platform::FileStat st;
-        int rc = platform::list_dir(path, entries, &st);
-        if (rc == FL_ENOENT) {
-            error(path, rc, "directory " + path + " vanished during the scan");
+        DirTree &tree = *walk_->tree;
+        const std::string &path = tree.path(node);
+        int rc = tree.open(node, dir);
+        if (rc == FL_OK) rc = (*dir)->list(entries);
+        if (rc == FL_ENOENT) {  // removed during the scan: nothing to report
+            clear_error();
             return false;
         }
         if (rc != FL_OK) {
             error(path, rc, last_error());
             return false;
         }
-        // It was checked by lstat before; this catches a mount that appeared
-        // in between.
-        if (!opts_.cross_filesystems && st.id.dev != root_dev_) return false;
-        if (!seen_.insert(st.id).second) {
+        if (node == DirTree::kRoot) return true;
+        // Its type came from the listing; this catches a mount that
+        // appeared since, and bind mounts that show a directory twice.
+        const platform::FileId &id = tree.id(node);
+        if (!opts_.cross_filesystems && id.dev != root_dev_) return false;
+        if (!seen_.insert(id).second) {
             error(path, FL_EIO, "directory " + path +
                                     " is one already scanned under another path (a bind mount); "
                                     "not scanned twice");
@@ -118,47 +112,48 @@ private:
 
     bool may_descend(int child_depth) const { return max_depth_ < 0 || child_depth <= max_depth_; }
 
-    void visit_entries(const std::string &dir, int depth,
+    void visit_entries(size_t node, const platform::Dir &dir, int depth,
                        const std::vector<platform::DirEntry> &entries)
     {
         const bool descend = may_descend(depth + 1);
         for (const platform::DirEntry &e : entries) {
             const bool lock_named = is_lock_name(e.name);
             // Only a lock name or a directory we may enter is worth anything.
-            const bool maybe_dir = e.type == DT_DIR || e.type == DT_UNKNOWN;
+            const bool maybe_dir = e.type == Type::Directory || e.type == Type::Unknown;
             if (!lock_named && !(descend && maybe_dir)) continue;
 
-            std::string path = join(dir, e.name);
             // The entry's type from the directory alone will do, unless it
             // is unknown, a lock name that is not a regular file (describe
             // it), or a directory whose device must be compared.
-            const bool need_stat = e.type == DT_UNKNOWN || (lock_named && e.type != DT_REG) ||
-                                   (e.type == DT_DIR && !opts_.cross_filesystems);
+            const bool need_stat = e.type == Type::Unknown || (lock_named && e.type != Type::Regular) ||
+                                   (e.type == Type::Directory && !opts_.cross_filesystems);
             platform::FileStat st;
-            bool regular = e.type == DT_REG, directory = e.type == DT_DIR;
+            bool regular = e.type == Type::Regular, directory = e.type == Type::Directory;
             if (need_stat) {
-                int rc = platform::stat_path(path, &st);
+                int rc = dir.stat_entry(e.name, &st);
+                if (rc == FL_ENOENT) {  // removed since the listing: churn, not an error
+                    clear_error();
+                    continue;
+                }
                 if (rc != FL_OK) {
-                    // A vanished non-lock entry held nothing worth reporting.
-                    if (rc != FL_ENOENT || lock_named)
-                        error(path, rc,
-                              rc == FL_ENOENT ? path + " vanished during the scan" : last_error());
+                    error(dir.entry_path(e.name), rc, last_error());
                     continue;
                 }
                 regular = st.regular;
                 directory = st.directory;
             }
-            if (lock_named) found_->push_back(FoundEntry{path, regular, st});
+            if (lock_named)
+                walk_->entries.push_back(FoundEntry{dir.entry_path(e.name), EntryRef{node, e.name}, regular, st});
             if (!directory || !descend) continue;
             if (!opts_.cross_filesystems && st.id.dev != root_dev_) continue;
-            pending_.push_back(Pending{std::move(path), depth + 1});
+            pending_.push_back(Pending{walk_->tree->add(node, e.name), depth + 1});
         }
     }
 
     const ScanOptions &opts_;
     const int max_depth_;
     std::vector<ScanError> *errors_;
-    std::vector<FoundEntry> *found_ = nullptr;
+    Walk *walk_ = nullptr;
     std::vector<Pending> pending_;
     std::unordered_set<platform::FileId, FileIdHash> seen_;
     uint64_t root_dev_ = 0;
@@ -175,7 +170,8 @@ LockInfo describe_non_regular(const std::string &path, const platform::FileStat 
     info.stat = st;
     info.record.problem = "not a regular file";
     info.acquired_ms = st.mtime_ms;
-    info.age_ms = now_ms > st.mtime_ms ? now_ms - st.mtime_ms : 0;
+    info.age_known = st.mtime_ms >= 0 && st.mtime_ms <= now_ms + kFutureToleranceMs;
+    info.age_ms = info.age_known && now_ms > st.mtime_ms ? now_ms - st.mtime_ms : 0;
     info.held = -1;
     info.verdict.reason = "no record: a " + st.kind + " holds none";
     info.stale = false;
@@ -186,56 +182,74 @@ LockInfo describe_non_regular(const std::string &path, const platform::FileStat 
 }
 
 // Judge one entry the walk found: push it to `locks` or an error.
-void judge(const FoundEntry &f, const ScanOptions &opts, const platform::HeldIndex &held,
-           int64_t now_ms, ScanResult *out)
+void judge(DirTree &tree, const FoundEntry &f, const ScanOptions &opts,
+           const platform::HeldIndex &held, int64_t now_ms, ScanResult *out)
 {
+    auto add = [&](LockInfo info) {
+        out->locks.push_back(std::move(info));
+        out->refs.push_back(f.ref);
+    };
     if (!f.regular) {
-        out->locks.push_back(describe_non_regular(f.path, f.st, now_ms));
+        add(describe_non_regular(f.path, f.st, now_ms));
         return;
     }
+    const platform::Dir *dir = nullptr;
     LockInfo info;
-    int rc = inspect_lock(f.path, opts.threshold_ms, held, &info);
-    if (rc == FL_EUNSAFE) {
+    int rc = tree.open(f.ref.dir_node, &dir);
+    if (rc == FL_OK) rc = inspect_entry(*dir, f.ref.name, opts.threshold_ms, held, &info);
+    if (rc == FL_EUNSAFE && dir) {
         // Replaced by something else since it was listed: describe that.
         platform::FileStat st;
-        rc = platform::stat_path(f.path, &st);
+        rc = dir->stat_entry(f.ref.name, &st);
         if (rc == FL_OK && !st.regular) {
-            out->locks.push_back(describe_non_regular(f.path, st, now_ms));
+            add(describe_non_regular(f.path, st, now_ms));
             return;
         }
         if (rc == FL_OK) rc = fail(FL_EIO, f.path + " changed type while it was read");
     }
     if (rc == FL_OK) {
-        out->locks.push_back(std::move(info));
-    } else if (rc == FL_ENOENT) {
-        out->errors.push_back(ScanError{
-            f.path, f.path + " vanished between listing and reading (released or cleaned up)", rc});
-    } else {
+        info.lock_path = f.path;
+        add(std::move(info));
+    } else if (rc != FL_ENOENT) {  // vanished: released or cleaned up meanwhile
         out->errors.push_back(ScanError{f.path, last_error(), rc});
     }
 }
 
 } // namespace
 
-int walk_lock_entries(const std::string &dir, const ScanOptions &opts,
-                      std::vector<FoundEntry> *found, std::vector<ScanError> *errors)
+int walk_lock_entries(const std::string &dir, const ScanOptions &opts, Walk *found,
+                      std::vector<ScanError> *errors)
 {
     if (dir.empty()) return fail(FL_EINVAL, "directory to scan is empty");
     Walker walker(opts, errors);
     return walker.run(strip_trailing_slashes(dir), found);
 }
 
-void judge_entries(const std::vector<FoundEntry> &found, const ScanOptions &opts,
-                   ScanResult *out)
+void judge_entries(const Walk &found, const ScanOptions &opts, ScanResult *out)
 {
     const platform::HeldIndex held = platform::HeldIndex::snapshot();
     const int64_t now_ms = platform::realtime_ms();
-    out->locks.reserve(out->locks.size() + found.size());
-    for (const FoundEntry &f : found) judge(f, opts, held, now_ms, out);
+    out->tree = found.tree;
+    out->locks.reserve(out->locks.size() + found.entries.size());
+    for (const FoundEntry &f : found.entries) judge(*found.tree, f, opts, held, now_ms, out);
     clear_error();
 
-    std::sort(out->locks.begin(), out->locks.end(),
-              [](const LockInfo &a, const LockInfo &b) { return a.lock_path < b.lock_path; });
+    // Sort locks and refs together, by lock path.
+    std::vector<size_t> order(out->locks.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return out->locks[a].lock_path < out->locks[b].lock_path;
+    });
+    std::vector<LockInfo> sorted_locks;
+    std::vector<EntryRef> sorted_refs;
+    sorted_locks.reserve(order.size());
+    sorted_refs.reserve(order.size());
+    for (size_t i : order) {
+        sorted_locks.push_back(std::move(out->locks[i]));
+        sorted_refs.push_back(std::move(out->refs[i]));
+    }
+    out->locks = std::move(sorted_locks);
+    out->refs = std::move(sorted_refs);
     std::stable_sort(out->errors.begin(), out->errors.end(),
                      [](const ScanError &a, const ScanError &b) { return a.path < b.path; });
 }
@@ -243,8 +257,9 @@ void judge_entries(const std::vector<FoundEntry> &found, const ScanOptions &opts
 int scan_locks(const std::string &dir, const ScanOptions &opts, ScanResult *out)
 {
     out->locks.clear();
+    out->refs.clear();
     out->errors.clear();
-    std::vector<FoundEntry> found;
+    Walk found;
     if (int rc = walk_lock_entries(dir, opts, &found, &out->errors); rc != FL_OK) return rc;
     judge_entries(found, opts, out);
     return FL_OK;

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "dir_tree.hpp"
 #include "inspect.hpp"
 
 namespace filelock {
@@ -27,9 +30,17 @@ struct ScanError {
     int code = 0;         // FL_E*
 };
 
+// Where a lock file the scan found sits: its directory in the scan's tree.
+struct EntryRef {
+    size_t dir_node = DirTree::kRoot;
+    std::string name;
+};
+
 struct ScanResult {
     std::vector<LockInfo> locks;    // sorted by lock_path
+    std::vector<EntryRef> refs;     // refs[i] is where locks[i] sits
     std::vector<ScanError> errors;  // sorted by path
+    std::shared_ptr<DirTree> tree;  // the directories walked (cleanup acts through it)
 };
 
 // Walk `dir` once and judge every entry named `*.lock`.
@@ -52,8 +63,12 @@ struct ScanResult {
 //    down to level N (recursive = false is max_depth 0).
 //  - One held-lock snapshot (PROTOCOL F) is taken for the whole scan, after
 //    the walk and before the lock files are read.
-//  - Unreadable directories and files that vanish between listing and
-//    reading are errors in the result; the scan goes on.
+//  - Every directory is reached from the start one component at a time,
+//    never through a symlink, and must still be the directory it was when
+//    first listed (see DirTree).
+//  - Unreadable or replaced directories are errors in the result; the scan
+//    goes on.  Lock files and directories that vanish during the scan are
+//    not errors: holders and cleaners remove lock files all the time.
 //
 // Returns FL_OK, or a code (message set) when `dir` itself cannot be listed:
 // FL_ENOENT, FL_EPERM, FL_EINVAL (not a directory).
@@ -63,12 +78,16 @@ int scan_locks(const std::string &dir, const ScanOptions &opts, ScanResult *out)
 // that a test can change the tree between them.
 struct FoundEntry {
     std::string path;
+    EntryRef ref;
     bool regular = false;    // else `st` (from lstat) says what it is
     platform::FileStat st;
 };
-int walk_lock_entries(const std::string &dir, const ScanOptions &opts,
-                      std::vector<FoundEntry> *found, std::vector<ScanError> *errors);
-void judge_entries(const std::vector<FoundEntry> &found, const ScanOptions &opts,
-                   ScanResult *out);
+struct Walk {
+    std::shared_ptr<DirTree> tree = std::make_shared<DirTree>();
+    std::vector<FoundEntry> entries;
+};
+int walk_lock_entries(const std::string &dir, const ScanOptions &opts, Walk *found,
+                      std::vector<ScanError> *errors);
+void judge_entries(const Walk &found, const ScanOptions &opts, ScanResult *out);
 
 } // namespace filelock

@@ -32,8 +32,9 @@ int check_tag(const std::string &tag)
 {
     if (tag.size() > 256)
         return fail(FL_EINVAL, "tag is longer than 256 bytes");
-    if (tag.find_first_of(std::string("\n\r\0", 3)) != std::string::npos)
-        return fail(FL_EINVAL, "tag contains a newline or NUL");
+    for (unsigned char c : tag)
+        if (c < 0x20 || c == 0x7f)
+            return fail(FL_EINVAL, "tag contains a control character (newline, NUL, ...)");
     return FL_OK;
 }
 

@@ -6,6 +6,16 @@
 
 namespace filelock {
 
+// A timeout beyond a century is no limit: deadlines computed from larger
+// values would overflow.
+constexpr int64_t kForeverBeyondMs = 100LL * 36525 * 24 * 3600 * 10;  // 100 years
+
+// Does `timeout_ms` (< 0 = no limit) mean waiting without a limit?
+inline bool waits_forever(int64_t timeout_ms)
+{
+    return timeout_ms < 0 || timeout_ms > kForeverBeyondMs;
+}
+
 struct Options {
     int64_t timeout_ms = 30000;      // FL_WAIT_DEFAULT resolves to this
     int64_t poll_interval_ms = 500;  // cap of the waiting backoff
@@ -15,6 +25,7 @@ struct Options {
     bool mode_explicit = false;      // fchmod to create_mode after locking
     std::string tag;                 // record `tag=`
     std::string lock_dir;            // "" = beside the target
+    bool deadlock_check = true;      // FL_EDEADLK for a second handle on the same OS thread
 };
 
 // Validation shared by the C setters and the config loader.  Each returns
@@ -22,6 +33,6 @@ struct Options {
 int check_timeout_ms(int64_t timeout_ms);
 int check_poll_interval_ms(int64_t interval_ms);
 int check_file_mode(int64_t mode);
-int check_tag(const std::string &tag);
+int check_tag(const std::string &tag);  // <= 256 bytes, no control characters
 
 } // namespace filelock

@@ -25,6 +25,12 @@ std::string parent_dir(const std::string &path)
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+std::string base_name(const std::string &path)
+{
+    size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 std::string target_beside(const std::string &lock_path)
 {
     static const std::string ext = ".lock";

@@ -21,6 +21,9 @@ int lock_paths_for(const std::string &target, const Options &opts, LockPaths *ou
 // The directory part of `path`: "." for a bare name, "/" for "/name".
 std::string parent_dir(const std::string &path);
 
+// The last component of `path` ("x.lock" for "a/b/x.lock").
+std::string base_name(const std::string &path);
+
 // The target a lock file protects when it sits beside it: strips ".lock".
 std::string target_beside(const std::string &lock_path);
 

@@ -26,10 +26,22 @@ struct Record {
 // The record this process writes when it wins the lock.
 Record make_own_record(const std::string &tag, const std::string &target);
 
+// The record as text.  String fields are escaped: a byte below 0x20, 0x7f
+// and '%' are written as %XX, so no value can start a line of its own.
 std::string format_record(const Record &r);
 
 // Parse strictly.  Never throws; an invalid record has valid=false and a
-// problem.  Text longer than kMaxRecordBytes is "oversized".
+// problem.  Text longer than kMaxRecordBytes is "oversized".  A key given
+// twice keeps its first value (the start of a record is always its newest
+// write); escaped string values are decoded.
 Record parse_record(std::string_view text);
+
+// May filelock take over a file with this content as a lock file?  Yes for
+// an empty file, a record of any version (the PID-only original included),
+// a record cut short or left mixed with an older one by a crash mid-write,
+// and a file of zero bytes only (a crash before its data reached the disk).
+// Anything else - a Cargo.lock, JSON, a binary - is somebody else's file:
+// false, with *what saying what it looks like.
+bool takeover_allowed(std::string_view text, std::string *what);
 
 } // namespace filelock

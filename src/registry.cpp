@@ -1,6 +1,9 @@
 #include "registry.hpp"
 
 #include <mutex>
+#ifndef _WIN32
+#include <pthread.h>
+#endif
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -29,10 +32,29 @@ std::unordered_map<platform::FileId, std::vector<Entry>, IdHash> &table()
     return *t;  // never destroyed: handles may be freed during static destruction
 }
 
+// A fork while another thread holds g_mu would leave the child's copy
+// locked forever; and the child holds none of its parent's locks, so its
+// table starts empty (its own new handles wait for the parent's locks like
+// any other process's).
+void install_fork_handlers()
+{
+#ifndef _WIN32
+    static std::once_flag once;
+    std::call_once(once, [] {
+        pthread_atfork([] { g_mu.lock(); }, [] { g_mu.unlock(); },
+                       [] {
+                           table().clear();
+                           g_mu.unlock();
+                       });
+    });
+#endif
+}
+
 } // namespace
 
 void add(const platform::FileId &id, const void *owner, bool shared)
 {
+    install_fork_handlers();
     std::lock_guard<std::mutex> g(g_mu);
     table()[id].push_back(Entry{owner, std::this_thread::get_id(), shared});
 }

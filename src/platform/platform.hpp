@@ -34,12 +34,81 @@ struct FileStat {
     std::string kind;             // "regular file", "symlink", "FIFO", ...
 };
 
-// --- lock files -----------------------------------------------------------
+// --- lock files, acted on through their directory (posix_dir.cpp) ----------
 
-// PROTOCOL A1 (create=true) / H1 (create=false): open the lock file without
-// following a final symlink, close-on-exec, never truncating.  Rejects
-// non-regular files with FL_EUNSAFE.  On success *id is the opened inode.
-int open_lock_file(const std::string &path, bool create, uint32_t mode, Handle *out, FileId *id);
+struct DirEntry {
+    std::string name;
+    enum class Type { Unknown, Regular, Directory, Other } type = Type::Unknown;
+};
+
+// How open_lock() opens an entry.
+struct OpenHow {
+    bool create = false;        // create a missing file (PROTOCOL A1); else H1
+    bool write = true;          // O_RDWR; false: O_RDONLY (a shared lock needs no write)
+    bool expect_absent = false; // try O_CREAT|O_EXCL first (lock files removed on release)
+    uint32_t mode = 0644;       // for a created file (umask applies)
+};
+
+// An open directory.  Every operation names an entry *in* it (openat,
+// fstatat, unlinkat), so a directory on the way that is swapped for a
+// symlink between a check and an act cannot move the act somewhere else.
+class Dir {
+public:
+    Dir() = default;
+    ~Dir();
+    Dir(Dir &&o) noexcept;
+    Dir &operator=(Dir &&o) noexcept;
+    Dir(const Dir &) = delete;
+    Dir &operator=(const Dir &) = delete;
+
+    // Open the directory `path` names.  Symlinks on the way are followed:
+    // the caller chose the path.  FL_ENOENT, FL_EINVAL (not a directory), ...
+    static int open(const std::string &path, Dir *out);
+    // Open entry `name` as a directory, never following a symlink there.
+    // FL_EUNSAFE for a symlink, FL_EINVAL for a non-directory.
+    int open_subdir(const std::string &name, Dir *out) const;
+
+    bool valid() const { return fd_ >= 0; }
+    void close();
+    const std::string &path() const { return path_; }
+    std::string entry_path(const std::string &name) const;
+
+    int stat(FileStat *st) const;                               // the directory itself
+    int stat_entry(const std::string &name, FileStat *st) const; // lstat of an entry
+    // Identity check (A3): 1 when `name` is inode `id` with exactly one link,
+    // 0 when it is missing, another inode or unlinked; *st (optional) gets
+    // the entry's stat.  Negative code on other errors.
+    int entry_is(const std::string &name, const FileId &id, FileStat *st = nullptr) const;
+
+    // Open a lock file without following a symlink, close-on-exec, never
+    // truncating.  What is at `name` is looked at before it is opened: a
+    // FIFO, device, directory or symlink is refused with FL_EUNSAFE without
+    // being opened, and so is a regular file with more than one link.  On
+    // success *st describes the opened file.
+    int open_lock(const std::string &name, const OpenHow &how, Handle *out, FileStat *st) const;
+
+    // Read at most `cap` bytes (plus one to detect oversize) from the
+    // regular file `name` (looked at first, then opened read-only,
+    // non-blocking, not following a symlink).  *st describes it; for a
+    // non-regular entry *st is filled and FL_EUNSAFE returned.
+    int read_small(const std::string &name, size_t cap, std::string *out, FileStat *st) const;
+
+    // unlinkat(name): FL_OK; FL_ENOENT is returned as such (callers decide).
+    int remove_entry(const std::string &name) const;
+
+    // The entries of this directory (without "." and "..").
+    int list(std::vector<DirEntry> *out) const;
+
+    // A non-blocking exclusive lock attempt on a separate read-only
+    // descriptor, released at once: 1 held, 0 not, -1 unknown.
+    int probe_held(const std::string &name) const;
+
+    int native() const { return fd_; }
+
+private:
+    int fd_ = -1;
+    std::string path_;
+};
 
 // flock(LOCK_EX|LOCK_NB) or LOCK_SH: FL_OK, FL_EBUSY, or a permanent error.
 int try_lock(Handle h, bool shared, const std::string &path);
@@ -50,10 +119,6 @@ int lock_blocking(Handle h, bool shared, const std::string &path);
 void unlock(Handle h);
 void close_handle(Handle h);
 
-// Identity check (A3): does `path` still name inode `id`?  1 yes, 0 no
-// (missing or another inode), negative code on other errors.
-int path_is(const std::string &path, const FileId &id);
-
 // lstat(path) into *st: FL_OK, FL_ENOENT, ...
 int stat_path(const std::string &path, FileStat *st);
 int stat_handle(Handle h, FileStat *st);
@@ -62,13 +127,29 @@ int stat_handle(Handle h, FileStat *st);
 int write_record(Handle h, const std::string &text, const std::string &path);
 int chmod_handle(Handle h, uint32_t mode, const std::string &path);
 
-// unlink(path): FL_OK; FL_ENOENT is returned as such (callers decide).
-int remove_path(const std::string &path);
-
-// Read at most `cap` bytes (plus one to detect oversize) from a regular file,
-// opened with O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC.  *st describes it.
-int read_small_file(const std::string &path, size_t cap, std::string *out, FileStat *st);
+// Read at most `cap` bytes (plus one to detect oversize) from offset 0.
 int read_handle(Handle h, size_t cap, std::string *out);
+
+// Lock descriptors a forked child must not keep (fork_guard.cpp): every
+// descriptor that is or may become locked is registered while it is open.
+// In a forked child each registered descriptor is pointed at /dev/null
+// (dup3): the child's reference to the locked open file is dropped (the
+// parent's lock stays: closing a reference never unlocks while another is
+// open), and the number stays taken until the child's own handle closes it,
+// so no unrelated descriptor of the child is ever closed in its place.
+void track_handle(Handle h);
+void untrack_handle(Handle h);  // call before close_handle()
+// While a ForkGate lives, fork() in another thread waits (its prepare
+// handler takes the gate exclusively): a descriptor opened and tracked under
+// the gate is never copied into a child untracked.  Never take a ForkGate
+// while holding a lock that a fork handler takes (the deadlock registry's).
+class ForkGate {
+public:
+    ForkGate();
+    ~ForkGate();
+    ForkGate(const ForkGate &) = delete;
+    ForkGate &operator=(const ForkGate &) = delete;
+};
 
 // --- held (PROTOCOL F) ------------------------------------------------------
 
@@ -80,7 +161,7 @@ public:
     static HeldIndex snapshot();
     // 1 held, 0 not held, -1 unknown.  May probe with a non-blocking lock on
     // a separate read-only descriptor where the table cannot answer.
-    int held(const std::string &path, const FileId &id) const;
+    int held(const Dir &dir, const std::string &name, const FileId &id) const;
     bool available() const { return available_; }
 
 private:
@@ -137,14 +218,7 @@ private:
     std::string file_;
 };
 
-// --- directories (monitor) --------------------------------------------------
-
-struct DirEntry {
-    std::string name;
-    unsigned char type = 0;  // DT_* hint, 0 if unknown
-};
-// List a directory without following a symlink at `path`.
-int list_dir(const std::string &path, std::vector<DirEntry> *out, FileStat *dir_st);
+// --- directories -----------------------------------------------------------
 
 // Real path of a directory (symlinks resolved).
 int real_dir(const std::string &path, std::string *out);

@@ -268,12 +268,13 @@ TEST(Cleanup, FilesGoneSinceTheScanAreNotErrors)
     TempDir d;
     const std::string rec = dead_record(hours_ago(2));
     for (const char *p : {"a.lock", "b.lock", "c.lock"}) write_file(d / p, rec);
-    std::vector<FoundEntry> found;
+    Walk found;
     ScanResult scan;
     ASSERT_EQ(walk_lock_entries(d.path(), {}, &found, &scan.errors), FL_OK);
     ::unlink((d / "a.lock").c_str());  // gone before it was read
     judge_entries(found, {}, &scan);
-    ASSERT_EQ(scan.errors.size(), 1u) << "a scan reports it";
+    EXPECT_TRUE(scan.errors.empty()) << "vanishing is churn, not an error";
+    ASSERT_EQ(scan.locks.size(), 2u);
     ::unlink((d / "b.lock").c_str());  // gone after it was judged stale
     CleanReport r;
     remove_stale(std::move(scan), {}, &r);

@@ -182,21 +182,20 @@ TEST(Scan, StartSymlinkIsFollowedAndPathsKeepTheCallersPrefix)
     EXPECT_EQ(r.locks[0].lock_path, d / "via/x.lock");
 }
 
-TEST(Scan, VanishedFileIsAnErrorAndTheScanGoesOn)
+TEST(Scan, VanishedFileIsNotAnErrorAndTheScanGoesOn)
 {
+    // Holders and cleaners remove lock files all the time: a file released
+    // between listing and reading is churn, not a problem to report.
     TempDir d;
     write_file(d / "a.lock", "1\n");
     write_file(d / "b.lock", "1\n");
-    std::vector<FoundEntry> found;
+    Walk found;
     ScanResult r;
     ASSERT_EQ(walk_lock_entries(d.path(), {}, &found, &r.errors), FL_OK);
-    ASSERT_EQ(found.size(), 2u);
+    ASSERT_EQ(found.entries.size(), 2u);
     ::unlink((d / "a.lock").c_str());  // between readdir and open
     judge_entries(found, {}, &r);
-    ASSERT_EQ(r.errors.size(), 1u);
-    EXPECT_EQ(r.errors[0].path, d / "a.lock");
-    EXPECT_EQ(r.errors[0].code, FL_ENOENT);
-    EXPECT_NE(r.errors[0].message.find("vanished"), std::string::npos) << r.errors[0].message;
+    EXPECT_TRUE(r.errors.empty()) << r.errors[0].message;
     ASSERT_EQ(r.locks.size(), 1u);
     EXPECT_EQ(r.locks[0].lock_path, d / "b.lock");
 }
@@ -205,7 +204,7 @@ TEST(Scan, LockFileReplacedByAFifoAfterListingIsListedAsOne)
 {
     TempDir d;
     write_file(d / "a.lock", "1\n");
-    std::vector<FoundEntry> found;
+    Walk found;
     ScanResult r;
     ASSERT_EQ(walk_lock_entries(d.path(), {}, &found, &r.errors), FL_OK);
     ::unlink((d / "a.lock").c_str());
