@@ -139,6 +139,14 @@ FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir)
     });
 }
 
+FL_API int fl_options_set_deadlock_check(fl_options *opts, int enabled)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.deadlock_check = enabled != 0;
+        return FL_OK;
+    });
+}
+
 FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options *opts)
 {
     return guard([&]() -> int {

@@ -157,6 +157,7 @@ int fail(const Context &ctx, int code)
 
 bool parse_seconds(const std::string &text, bool allow_forever, int64_t *ms)
 {
+    constexpr double kCenturySeconds = 100 * 365.25 * 24 * 3600;
     static const std::set<std::string> kForever = {"inf", "infinity", "forever", "none", "-1"};
     if (kForever.count(text)) {
         if (!allow_forever) return false;
@@ -167,7 +168,12 @@ bool parse_seconds(const std::string &text, bool allow_forever, int64_t *ms)
     errno = 0;
     double d = std::strtod(text.c_str(), &end);
     if (text.empty() || errno || *end != '\0' || !std::isfinite(d) || d < 0) return false;
-    if (d > 9.2e15) return false;  // would not fit in milliseconds
+    // Beyond a century is no limit (as in the library): no deadline overflows.
+    if (d > kCenturySeconds) {
+        if (!allow_forever) return false;
+        *ms = FL_WAIT_FOREVER;
+        return true;
+    }
     *ms = static_cast<int64_t>(std::llround(d * 1000.0));
     return true;
 }

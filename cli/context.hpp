@@ -83,7 +83,8 @@ int exit_for(int code);
 // error(ctx, last_error(code)), then exit_for(code).
 int fail(const Context &ctx, int code);
 
-// "2.5", "0", "inf"/"forever"/"-1" (when allowed) -> milliseconds.
+// "2.5", "0", "inf"/"forever"/"-1" (when allowed) -> milliseconds.  More than
+// a century is no limit (FL_WAIT_FOREVER where allowed, else refused).
 bool parse_seconds(const std::string &text, bool allow_forever, int64_t *ms);
 
 // The timeout a subcommand uses: --timeout if given, else timeout_seconds.

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -150,10 +153,25 @@ int run_main(int argc, char **argv)
 } // namespace
 } // namespace flcli
 
+// Output that never arrived (a full disk, a closed standard output) is a
+// failure, not a success: a script reading `filelock status --json > f`
+// must not take a truncated f for the answer.  std::cout is synced with
+// stdio, so stdout's error flag covers both.
+int output_status(int rc)
+{
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    if (flushed && !std::ferror(stdout) && !std::cout.fail()) return rc;
+    int err = errno;
+    std::fprintf(stderr, "filelock: cannot write the output: %s\n",
+                 err ? std::strerror(err) : "write error");
+    return rc == flcli::kExitOk ? flcli::kExitError : rc;
+}
+
 int main(int argc, char **argv)
 {
     try {
-        return flcli::run_main(argc, argv);
+        return output_status(flcli::run_main(argc, argv));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "filelock: internal error: %s\n", e.what());
     } catch (...) {

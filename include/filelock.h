@@ -51,11 +51,11 @@ extern "C" {
 /* ======================================================================== */
 
 #define FL_LIB_VERSION_MAJOR 1
-#define FL_LIB_VERSION_MINOR 0
+#define FL_LIB_VERSION_MINOR 1
 #define FL_LIB_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH */
-#define FL_LIB_VERSION_NUMBER 10000
-#define FL_LIB_VERSION_STRING "1.0.0"
+#define FL_LIB_VERSION_NUMBER 10100
+#define FL_LIB_VERSION_STRING "1.1.0"
 
 /**
  * @brief Version of the library actually loaded (may differ from the header).
@@ -205,6 +205,23 @@ FL_API int fl_options_set_tag(fl_options *opts, const char *tag);
  */
 FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir);
 
+/**
+ * @brief The same-thread deadlock check (default on).  With it, an acquire
+ *        through a second handle for a lock file that the calling OS thread
+ *        already holds through another handle fails at once with
+ *        FL_EDEADLK instead of waiting for itself forever.  A lock counts as
+ *        held by the thread that acquired it until it is released (from any
+ *        thread): a held handle handed to another thread stays attributed
+ *        to the acquiring one.  Turn the check off (0) where the OS thread
+ *        is not the unit of ownership - goroutines, asyncio tasks, green
+ *        threads, a handle held across threads - and a second handle then
+ *        waits like another process would.  A forked child starts with no
+ *        held locks: its own new handles wait for its parent's.
+ * @param enabled  1 (default) or 0.  @return FL_OK or FL_EINVAL.
+ * @since 1.1
+ */
+FL_API int fl_options_set_deadlock_check(fl_options *opts, int enabled);
+
 /* ======================================================================== */
 /* Lock handles                                                              */
 /* ======================================================================== */
@@ -218,7 +235,10 @@ FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir);
  * @return FL_OK, FL_EINVAL, FL_ENOMEM.
  * Ownership: free with fl_lock_free().  Thread safety: a handle is used by
  * one thread at a time; separate handles may be used concurrently, and two
- * handles on one target exclude each other like two processes do.
+ * handles on one target exclude each other like two processes do.  A handle
+ * may move to another thread between calls; while it is held, the deadlock
+ * check still counts it as the acquiring thread's (see
+ * fl_options_set_deadlock_check()).
  * @since 1.0
  */
 FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options *opts);
@@ -240,7 +260,13 @@ FL_API void fl_lock_free(fl_lock *lock);
  *         through another handle), FL_EFORKED, FL_EUNSAFE (symlink, directory,
  *         FIFO or other non-regular file at the lock path), FL_EINVAL (target
  *         is a directory), FL_ENOENT (directory missing), FL_EPERM (directory
- *         not writable / read-only file system), FL_ENOTSUP, FL_EIO.
+ *         not writable / read-only file system), FL_ENOTSUP, FL_EIO (also:
+ *         the lock file's name is too long for the file system).
+ *         FL_EUNSAFE also when the lock path already exists and is not a
+ *         lock file (anything but an empty file or a lock record: a
+ *         Cargo.lock, JSON, a binary), or has more than one hard link; the
+ *         file is left untouched (not written, truncated, chmod-ed or
+ *         removed) and the message says what is there.
  * Thread safety: see fl_lock_new().  @since 1.0
  */
 FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms);

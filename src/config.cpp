@@ -12,11 +12,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
 #include "error.hpp"
+#include "log.hpp"
 
 namespace filelock {
 
@@ -317,29 +324,55 @@ int apply_yaml(std::string_view yaml, const std::string &name, Config &c)
     }
 }
 
-// Whole file into `out`.  A config file is small; anything huge is a mistake.
+// Whole file into `out`.  A config file is small: the cap bounds both the
+// parse time and the memory (YAML costs about 40 bytes of memory per byte
+// of input, linearly).  Only a regular file is read, and it is opened
+// without blocking, so a FIFO or a device given as --config is refused at
+// once instead of hanging.
 int read_file(const std::string &path, std::string *out)
 {
-    constexpr size_t kMaxBytes = 16u << 20;
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        return fail(FL_ECONFIG, "config path " + path + " is a directory, not a YAML file");
-    FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) {
+    constexpr size_t kMaxBytes = kMaxConfigBytes;
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         int err = errno;
+        if (err == EISDIR)
+            return fail(FL_ECONFIG, "config path " + path + " is a directory, not a YAML file");
         int rc = fail_errno(err, "cannot open config file", path);
         return rc == FL_ENOENT || rc == FL_EPERM || rc == FL_ENOMEM ? rc : FL_ECONFIG;
     }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        bool dir = S_ISDIR(st.st_mode);
+        ::close(fd);
+        return fail(FL_ECONFIG, "config path " + path +
+                                    (dir ? " is a directory" : " is not a regular file (a FIFO, device or socket)") +
+                                    ", not a YAML file");
+    }
+    if (static_cast<uint64_t>(st.st_size) > kMaxBytes) {
+        ::close(fd);
+        return fail(FL_ECONFIG, "config file " + path + " is " + std::to_string(st.st_size) +
+                                    " bytes, larger than the " + std::to_string(kMaxBytes >> 10) +
+                                    " KiB a config file may have");
+    }
     std::string text;
     char buf[8192];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() <= kMaxBytes) text.append(buf, n);
-    bool bad = std::ferror(f) != 0;
-    int err = errno;
-    std::fclose(f);
-    if (bad) return fail_errno(err, "cannot read config file", path) == FL_EPERM ? FL_EPERM : FL_EIO;
-    if (text.size() > kMaxBytes)
-        return fail(FL_ECONFIG, "config file " + path + " is larger than 16 MiB");
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            return fail_errno(err, "cannot read config file", path) == FL_EPERM ? FL_EPERM : FL_EIO;
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<size_t>(n));
+        if (text.size() > kMaxBytes) {  // it grew while we read
+            ::close(fd);
+            return fail(FL_ECONFIG, "config file " + path + " is larger than the " +
+                                        std::to_string(kMaxBytes >> 10) + " KiB a config file may have");
+        }
+    }
+    ::close(fd);
     *out = std::move(text);
     return FL_OK;
 }
@@ -401,8 +434,42 @@ std::string_view suggest_key(std::string_view unknown)
     return best;
 }
 
+namespace {
+// A FILELOCK_* variable that names no key is almost always a typo that
+// would otherwise be ignored without a word: say so (once per name).
+void warn_unknown_env()
+{
+    static std::mutex mu;
+    static std::set<std::string> warned;
+    for (char **e = environ; e && *e; ++e) {
+        std::string_view entry(*e);
+        if (!entry.starts_with("FILELOCK_")) continue;
+        std::string_view name = entry.substr(0, entry.find('='));
+        std::string key = lower(name.substr(9));
+        if (std::any_of(std::begin(kKeys), std::end(kKeys),
+                        [&](const KeyDef &k) { return k.name == key; }))
+            continue;
+        {
+            std::lock_guard<std::mutex> g(mu);
+            if (!warned.insert(std::string(name)).second) continue;
+        }
+        std::string msg = "environment variable " + std::string(name) +
+                          " is not a filelock setting and is ignored";
+        std::string_view hint = suggest_key(key);
+        if (!hint.empty()) {
+            std::string var = "FILELOCK_" + std::string(hint);
+            std::transform(var.begin(), var.end(), var.begin(),
+                           [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+            msg += "; did you mean " + var + "?";
+        }
+        log::write(FL_LOG_WARN, msg);
+    }
+}
+} // namespace
+
 int config_apply_env(Config *cfg)
 {
+    warn_unknown_env();
     Config c = *cfg;
     for (const KeyDef &k : kKeys) {
         std::string var = "FILELOCK_" + lower(k.name);

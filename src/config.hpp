@@ -54,6 +54,9 @@ constexpr std::string_view kConfigSection = "file_locking";
 // Flags of the loaders: the public FL_CONFIG_* values.
 constexpr uint32_t kConfigIgnoreEnv = 1u;
 
+// The largest config file read (1 MiB).
+constexpr size_t kMaxConfigBytes = 1u << 20;
+
 // The keys of the section, in documentation order.
 const std::vector<std::string_view> &config_keys();
 

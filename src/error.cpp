@@ -44,8 +44,10 @@ int code_from_errno(int err)
     case ENOTSUP:
     case ENOSYS: return FL_ENOTSUP;
     case ENOMEM: return FL_ENOMEM;
-    case EINVAL:
-    case ENAMETOOLONG: return FL_EINVAL;
+    case EINVAL: return FL_EINVAL;
+    // The file system refusing a name is a file error, not a bad argument:
+    // "x" is a fine target whose lock file name may still be too long.
+    case ENAMETOOLONG: return FL_EIO;
     default: return FL_EIO;
     }
 }

@@ -1,6 +1,6 @@
 """Shared helpers for the end-to-end tests of the `filelock` tool.
 
-Every test runs the built binary (FILELOCK_BIN) in real processes.  Waiting
+Every test runs the built binary (FL_TEST_BIN) in real processes.  Waiting
 is done on pipes and files; time limits are generous upper bounds only.
 Each test file is a TAP producer: `1..N`, then `ok K - name` per case.
 """
@@ -14,9 +14,9 @@ import tempfile
 import time
 import traceback
 
-BIN = os.environ.get("FILELOCK_BIN") or (sys.argv[1] if len(sys.argv) > 1 else "")
+BIN = os.environ.get("FL_TEST_BIN") or (sys.argv[1] if len(sys.argv) > 1 else "")
 if not BIN:
-    sys.exit("FILELOCK_BIN is not set")
+    sys.exit("FL_TEST_BIN is not set")
 
 # Linux never hands out a PID at or above PID_MAX_LIMIT (2^22): a PID that is
 # certainly not running, yet valid in a record (1 .. 2^31-1).
@@ -65,7 +65,7 @@ class Tap:
 def env(**extra):
     e = dict(os.environ)
     e.pop("NO_COLOR", None)
-    for k in [k for k in e if k.startswith("FILELOCK_") and k != "FILELOCK_BIN"]:
+    for k in [k for k in e if k.startswith("FILELOCK_") and k != "FL_TEST_BIN"]:
         del e[k]
     e.update({k: v for k, v in extra.items() if v is not None})
     return e

@@ -56,10 +56,10 @@ def help_documents_subcommands_and_exit_statuses(tmp):
 
 @tap.case
 def man_page_documents_every_option(tmp):
-    man = os.environ.get("FILELOCK_MAN")
+    man = os.environ.get("FL_TEST_MAN")
     if not man:
         from cliutil import Skip
-        raise Skip("FILELOCK_MAN not set")
+        raise Skip("FL_TEST_MAN not set")
     with open(man) as f:
         text = f.read().replace("\\-", "-")
     for sub in [""] + SUBCOMMANDS:

@@ -12,8 +12,18 @@
  *   locker clean DIR ITERATIONS
  *       ITERATIONS times: remove stale lock files under DIR with threshold 0.
  *       Prints "removed N".
+ *   locker forkhold TARGET
+ *       acquire, then fork a child that does not exec and sleeps for two
+ *       minutes; print "held <pid> <child pid>" and hold until standard
+ *       input closes.
+ *   locker pexit TARGET
+ *       acquire (keeping the lock file), print "held <pid>", and end the
+ *       main thread with pthread_exit while a second thread holds on until
+ *       standard input closes.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,14 +124,60 @@ static int cmd_clean(int argc, char **argv)
     return 0;
 }
 
+static int cmd_forkhold(int argc, char **argv)
+{
+    int64_t timeout = FL_WAIT_FOREVER;
+    fl_lock *l = make_lock(argv[2], argc, argv, 3, &timeout);
+    if (!l || fl_acquire(l, timeout) != FL_OK) return 2;
+    pid_t child = fork();
+    if (child == 0) {
+        /* A long-lived child that never execs, as a worker pool does.  It
+         * never exits before its parent is gone. */
+        for (int i = 0; i < 120; i++) sleep(1);
+        _exit(0);
+    }
+    printf("held %ld %ld\n", (long)getpid(), (long)child);
+    fflush(stdout);
+    char c;
+    while (read(0, &c, 1) > 0) {
+    }
+    kill(child, SIGKILL);
+    fl_lock_free(l);
+    return 0;
+}
+
+static void *hold_on(void *arg)
+{
+    fl_lock *l = arg;
+    char c;
+    while (read(0, &c, 1) > 0) {
+    }
+    fl_lock_free(l);
+    exit(0);
+}
+
+static int cmd_pexit(int argc, char **argv)
+{
+    int64_t timeout = FL_WAIT_FOREVER;
+    fl_lock *l = make_lock(argv[2], argc, argv, 3, &timeout);
+    if (!l || fl_acquire(l, timeout) != FL_OK) return 2;
+    pthread_t t;
+    if (pthread_create(&t, NULL, hold_on, l) != 0) return 2;
+    printf("held %ld\n", (long)getpid());
+    fflush(stdout);
+    pthread_exit(NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: locker hold|loop|clean ...\n");
+        fprintf(stderr, "usage: locker hold|loop|clean|forkhold|pexit ...\n");
         return 2;
     }
     if (strcmp(argv[1], "hold") == 0) return cmd_hold(argc, argv);
     if (strcmp(argv[1], "loop") == 0) return cmd_loop(argc, argv);
     if (strcmp(argv[1], "clean") == 0) return cmd_clean(argc, argv);
+    if (strcmp(argv[1], "forkhold") == 0) return cmd_forkhold(argc, argv);
+    if (strcmp(argv[1], "pexit") == 0) return cmd_pexit(argc, argv);
     return 2;
 }

@@ -1,0 +1,89 @@
+// safety.hpp - what the safety tests share: a handle wrapper over the public
+// C API, a snapshot of a file's every observable property (to prove it was
+// left untouched), and a count of this process's open descriptors.
+#pragma once
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+
+#include "filelock.h"
+#include "tempdir.hpp"
+
+namespace filelock::test {
+
+extern std::string g_locker;   // helper programs, from the command line
+extern std::string g_swapper;
+
+struct OptionsDeleter {
+    void operator()(fl_options *o) const { fl_options_free(o); }
+};
+using OptionsPtr = std::unique_ptr<fl_options, OptionsDeleter>;
+
+inline OptionsPtr make_options()
+{
+    fl_options *o = nullptr;
+    fl_options_new(&o);
+    return OptionsPtr(o);
+}
+
+struct LockDeleter {
+    void operator()(fl_lock *l) const { fl_lock_free(l); }
+};
+using LockPtr = std::unique_ptr<fl_lock, LockDeleter>;
+
+inline LockPtr make_lock(const std::string &target, const fl_options *o = nullptr)
+{
+    fl_lock *l = nullptr;
+    fl_lock_new(&l, target.c_str(), o);
+    return LockPtr(l);
+}
+
+// Everything about a file a lock library could change by mistake.
+struct Snapshot {
+    bool exists = false;
+    std::string content;
+    ino_t ino = 0;
+    mode_t mode = 0;
+    off_t size = 0;
+    nlink_t nlink = 0;
+    struct timespec mtime {};
+    bool operator==(const Snapshot &o) const
+    {
+        return exists == o.exists && content == o.content && ino == o.ino && mode == o.mode &&
+               size == o.size && nlink == o.nlink && mtime.tv_sec == o.mtime.tv_sec &&
+               mtime.tv_nsec == o.mtime.tv_nsec;
+    }
+};
+
+inline Snapshot snapshot(const std::string &path)
+{
+    Snapshot s;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return s;
+    s.exists = true;
+    s.ino = st.st_ino;
+    s.mode = st.st_mode;
+    s.size = st.st_size;
+    s.nlink = st.st_nlink;
+    s.mtime = st.st_mtim;
+    if (S_ISREG(st.st_mode)) s.content = read_file(path);
+    return s;
+}
+
+inline int open_fds()
+{
+    int n = 0;
+    if (DIR *d = ::opendir("/proc/self/fd")) {
+        while (struct dirent *e = ::readdir(d))
+            if (e->d_name[0] != '.') ++n;
+        ::closedir(d);
+        --n;  // the one opendir used
+    }
+    return n;
+}
+
+} // namespace filelock::test
