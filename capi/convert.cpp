@@ -46,6 +46,7 @@ fl_lock_info *new_lock_info(const LockInfo &info)
     p.tag = box->tag_s.c_str();
     p.reason = box->reason_s.c_str();
     p.size_bytes = info.stat.size_bytes;
+    p.foreign = info.foreign ? 1 : 0;
     return box;
 }
 

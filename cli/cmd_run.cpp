@@ -27,10 +27,20 @@ const char *const kHelp =
     "(the default; --verbose lists them).  With enabled: false in the configuration,\n"
     "COMMAND runs without a lock (a warning says so).\n\n"
     "TIMEOUT\n"
-    "  --timeout SEC: 0 = one attempt; 'inf' = no limit; default timeout_seconds (30).\n"
-    "  Busy or timed out: exit 75, COMMAND is not run.\n"
+    "  --timeout SEC: 0 = one attempt; 'inf' (or more than a century) = no limit;\n"
+    "  default timeout_seconds (30).  Busy or timed out: exit 75, COMMAND is not run.\n"
     "  COMMAND's own status is passed through, so choose codes other than 64-78 and\n"
-    "  126/127 in COMMAND if a script must tell them apart.\n";
+    "  126/127 in COMMAND if a script must tell them apart.\n\n"
+    "SAFETY\n"
+    "  An existing FILE.lock that is not a lock file (a Cargo.lock, JSON, a binary) or\n"
+    "  that has other hard links is never written or removed: exit 71, nothing touched.\n\n"
+    "OTHER LOCKING TOOLS\n"
+    "  flock(1), raw flock()/fcntl() users and old lock libraries lock FILE.lock too but\n"
+    "  do not re-check it after locking.  With lock-file removal on (the default) such a\n"
+    "  tool can be admitted beside a filelock holder: it may lock a FILE.lock that a\n"
+    "  filelock holder has just removed.  Beside such tools use --keep (lock files stay),\n"
+    "  with which `flock FILE.lock CMD` and `filelock run --keep FILE -- CMD` exclude\n"
+    "  each other.\n";
 
 struct RunArgs {
     std::string file;

@@ -18,14 +18,17 @@ const char *const kHelp =
     "  held     some process holds the OS lock now\n"
     "  stale    not held, holder dead on this host, older than the threshold: 'clean' removes it\n"
     "  free     not held and not stale (holder still running, or younger than the threshold)\n"
-    "  unknown  cannot be judged: holder on another host, unreadable record, not a regular\n"
-    "           file (symlink, FIFO, directory), or held-ness undeterminable; never removed\n\n"
+    "  unknown  cannot be judged: holder on another host, unreadable record, not a lock\n"
+    "           file (a foreign file such as a Cargo.lock, a symlink, FIFO or directory),\n"
+    "           or held-ness undeterminable; never removed\n\n"
     "OUTPUT\n"
     "  A table (STATE AGE PID HOST TARGET NOTE) and a summary line.  With --json, a JSON\n"
     "  array with one object per lock file: lock_file, target, state, pid, host,\n"
     "  age_seconds, held (true/false/null), holder (alive|dead|unknown), stale, reason,\n"
-    "  acquired, acquired_ms, record_valid, tag, boot_id, start_token, size_bytes, kind.\n"
-    "  Unreadable directories are reported on stderr and give exit status 1.\n";
+    "  acquired, acquired_ms, record_valid, foreign, tag, boot_id, start_token, size_bytes,\n"
+    "  kind.\n"
+    "  Unreadable directories are reported on stderr and give exit status 1; lock files\n"
+    "  released or removed while the scan runs are not errors.\n";
 
 std::string plural(size_t n, const char *one, const char *many)
 {

@@ -29,6 +29,7 @@ bool other_host(const fl_lock_info &info)
 
 State lock_state(const fl_lock_info &info)
 {
+    if (info.foreign) return State::Unknown;
     if (info.held == 1) return State::Held;
     if (info.stale) return State::Stale;
     if (info.held < 0 || info.holder == FL_HOLDER_UNKNOWN) return State::Unknown;
@@ -81,6 +82,7 @@ std::string short_note(const fl_lock_info &info, int64_t threshold_ms)
 {
     const std::string kind = info.held < 0 ? file_kind(info.lock_path) : "";
     if (!kind.empty()) return kind + ", not a lock file";
+    if (info.foreign) return "not a lock file (never removed)";
     switch (lock_state(info)) {
     case State::Held:
         return info.holder == FL_HOLDER_DEAD ? "locked now (recorded holder gone)" : "locked now";
@@ -114,6 +116,7 @@ nlohmann::ordered_json lock_json(const fl_lock_info &info)
     j["acquired"] = info.acquired_ms > 0 ? json(iso_time(info.acquired_ms)) : json(nullptr);
     j["acquired_ms"] = info.acquired_ms > 0 ? json(info.acquired_ms) : json(nullptr);
     j["record_valid"] = info.record_valid != 0;
+    j["foreign"] = info.foreign != 0;
     j["tag"] = info.tag && *info.tag ? json(info.tag) : json(nullptr);
     j["boot_id"] = info.boot_id && *info.boot_id ? json(info.boot_id) : json(nullptr);
     j["start_token"] = info.start_token >= 0 ? json(info.start_token) : json(nullptr);

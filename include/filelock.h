@@ -382,6 +382,10 @@ typedef struct fl_lock_info {
     const char *tag;         /**< recorded tag, "" when absent */
     const char *reason;      /**< one sentence: why stale or not */
     int64_t size_bytes;      /**< size of the lock file */
+    int32_t foreign;         /**< 1: a regular file whose content is not a lock
+                                  record (a Cargo.lock, JSON, a binary): never
+                                  taken over or removed.  @since 1.1 (read it
+                                  only when struct_size covers it) */
 } fl_lock_info;
 
 /**

@@ -1,6 +1,8 @@
 // platform.hpp - the platform seam.  Everything that differs between operating
-// systems lives behind these declarations: posix.cpp implements them today; a
-// win32.cpp (LockFileEx) will implement the same set.  Callers see FL_E* codes
+// systems lives behind these declarations.  On POSIX: posix.cpp (locks,
+// processes, time, waiting), posix_dir.cpp (lock files named inside an open
+// directory), posix_fork.cpp (lock descriptors in a forked child).  A
+// win32 set (LockFileEx) will implement the same declarations.  Callers see FL_E* codes
 // (with the last-error message set), never errno.
 #pragma once
 

@@ -65,7 +65,7 @@ class Tap:
 def env(**extra):
     e = dict(os.environ)
     e.pop("NO_COLOR", None)
-    for k in [k for k in e if k.startswith("FILELOCK_") and k != "FL_TEST_BIN"]:
+    for k in [k for k in e if k.startswith("FILELOCK_")]:
         del e[k]
     e.update({k: v for k, v in extra.items() if v is not None})
     return e
