@@ -326,13 +326,63 @@ static void print_machine(const settings *st)
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
-    const char *path;
-    const char *rec;  /* record bytes to write (same length as ours) */
+    const char *path;  /* the lock file */
+    const char *rec;   /* record bytes to write (same length as ours) */
     size_t rec_len;
     int fd;
     dev_t dev;
     ino_t ino;
+    int dirfd;         /* PROTOCOL A0: the directory, open from acquire to release */
+    int expect_absent; /* lock files removed on release: O_CREAT|O_EXCL first */
 } floor_lock;
+
+static floor_lock floor_init(const char *path, const char *rec, size_t rec_len, int expect_absent)
+{
+    return (floor_lock){path, rec, rec_len, -1, 0, 0, -1, expect_absent};
+}
+
+static const char *floor_name(const floor_lock *l)
+{
+    const char *slash = strrchr(l->path, '/');
+    return slash ? slash + 1 : l->path;
+}
+
+/* A0: open the directory (by path, once per acquire). */
+static void floor_open_dir(floor_lock *l)
+{
+    if (l->dirfd >= 0) return;
+    const char *slash = strrchr(l->path, '/');
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - l->path) : 1, slash ? l->path : ".");
+    l->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (l->dirfd < 0) die("floor open dir %s: %s", dir, strerror(errno));
+}
+
+/* A1: O_CREAT|O_EXCL (never opens what is there), else look (fstatat),
+ * then open what was looked at; fstat what was opened. */
+static int floor_open(floor_lock *l)
+{
+    const int acc = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+    int create = l->expect_absent;
+    for (;;) {
+        if (create) {
+            int fd = openat(l->dirfd, floor_name(l), acc | O_CREAT | O_EXCL, 0644);
+            if (fd >= 0) return fd;
+            if (errno != EEXIST) die("floor create %s: %s", l->path, strerror(errno));
+            create = 0;
+        }
+        struct stat pre;
+        if (fstatat(l->dirfd, floor_name(l), &pre, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno != ENOENT) die("floor fstatat: %s", strerror(errno));
+            create = 1;
+            continue;
+        }
+        int fd = openat(l->dirfd, floor_name(l), acc);
+        if (fd >= 0) return fd;
+        if (errno != ENOENT) die("floor open %s: %s", l->path, strerror(errno));
+        create = 1;
+    }
+}
 
 /* A1-A4 with a non-blocking attempt; on contention (and block != 0) waits
  * in flock(LOCK_EX) and then re-checks identity as the protocol says.
@@ -340,21 +390,27 @@ typedef struct {
  * off the measured path).  Returns 0 held, 1 busy (block == 0). */
 static int floor_acquire(floor_lock *l, int block, int *retired)
 {
+    floor_open_dir(l);
     for (;;) {
-        int fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0) die("floor open %s: %s", l->path, strerror(errno));
+        int fd = floor_open(l);
+        struct stat a, b;
+        if (fstat(fd, &a) != 0) die("floor fstat: %s", strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK) die("floor flock: %s", strerror(errno));
             if (!block) {
                 close(fd);
+                close(l->dirfd);
+                l->dirfd = -1;
                 return 1;
             }
             if (flock(fd, LOCK_EX) != 0) die("floor flock (blocking): %s", strerror(errno));
         }
-        struct stat a, b;
-        if (fstat(fd, &a) != 0) die("floor fstat: %s", strerror(errno));
-        if (lstat(l->path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
-            a.st_nlink > 0) {
+        if (fstatat(l->dirfd, floor_name(l), &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino && b.st_nlink == 1) {
+            if (b.st_size > 0) {  /* A4: look at what is there before writing */
+                char buf[4097];
+                if (pread(fd, buf, sizeof buf, 0) < 0) die("floor pread: %s", strerror(errno));
+            }
             if (pwrite(fd, l->rec, l->rec_len, 0) != (ssize_t)l->rec_len)
                 die("floor pwrite: %s", strerror(errno));
             if (ftruncate(fd, (off_t)l->rec_len) != 0) die("floor ftruncate: %s", strerror(errno));
@@ -372,16 +428,23 @@ static int floor_acquire(floor_lock *l, int block, int *retired)
     }
 }
 
-/* C2-C3: identity check, unlink while holding (if remove), unlock, close. */
+/* C2-C3: identity check, content still our record, unlink while holding
+ * (if remove), unlock, close. */
 static void floor_release(floor_lock *l, int remove)
 {
     if (remove) {
         struct stat b;
-        if (lstat(l->path, &b) == 0 && b.st_dev == l->dev && b.st_ino == l->ino) unlink(l->path);
+        char buf[4097];
+        if (fstatat(l->dirfd, floor_name(l), &b, AT_SYMLINK_NOFOLLOW) == 0 && b.st_dev == l->dev &&
+            b.st_ino == l->ino && b.st_nlink == 1 && b.st_size == (off_t)l->rec_len &&
+            pread(l->fd, buf, sizeof buf, 0) == (ssize_t)l->rec_len && !memcmp(buf, l->rec, l->rec_len))
+            unlinkat(l->dirfd, floor_name(l), 0);
     }
     flock(l->fd, LOCK_UN);
     close(l->fd);
     l->fd = -1;
+    close(l->dirfd);
+    l->dirfd = -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -434,8 +497,8 @@ static void run_uncontended(const settings *st, const char *rec, size_t rec_len,
     c.ours[1] = ours_keep;
     char *fp_rm = join(st->dir, "u-floor-rm.lock");
     char *fp_keep = join(st->dir, "u-floor-keep.lock");
-    c.floor[0] = (floor_lock){fp_rm, rec, rec_len, -1, 0, 0};
-    c.floor[1] = (floor_lock){fp_keep, rec, rec_len, -1, 0, 0};
+    c.floor[0] = floor_init(fp_rm, rec, rec_len, 1);
+    c.floor[1] = floor_init(fp_keep, rec, rec_len, 0);
 
     /* warm up every variant, then size a batch to about batch_ms */
     long n[U_N];
@@ -617,7 +680,7 @@ static void h_run(h_ctx *h, const settings *st, const char *rec, size_t rec_len)
     for (int v = 0; v < H_N; ++v) {
         char *target = join(st->dir, h_files[v]);
         L.ours[v] = NULL;
-        L.floor[v] = (floor_lock){NULL, rec, rec_len, -1, 0, 0};
+        L.floor[v] = floor_init(NULL, rec, rec_len, v == H_FLOOR_RM);
         if (h_is_floor(v)) {
             size_t n = strlen(target) + 6;
             char *p = malloc(n);

@@ -53,6 +53,15 @@ int refuse(const std::string &path, const struct stat &s)
                                 ", not a regular file; left untouched");
 }
 
+// fstat an opened descriptor; on failure it is closed and the error set.
+int stat_opened(int fd, const std::string &path, struct stat *s)
+{
+    if (::fstat(fd, s) == 0) return FL_OK;
+    int err = errno;
+    ::close(fd);
+    return fail_errno(err, "cannot stat", path);
+}
+
 bool acceptable(const struct stat &s)
 {
     return S_ISREG(s.st_mode) && s.st_nlink <= 1;
@@ -207,11 +216,7 @@ int Dir::open_lock(const std::string &name, const OpenHow &how, Handle *out, Fil
             }
         }
         struct stat s;
-        if (::fstat(fd, &s) != 0) {
-            int err = errno;
-            ::close(fd);
-            return fail_errno(err, "cannot stat lock file", path);
-        }
+        if (int rc = stat_opened(fd, path, &s); rc != FL_OK) return rc;
         if (!acceptable(s)) {
             ::close(fd);
             return refuse(path, s);
@@ -241,11 +246,7 @@ int Dir::read_small(const std::string &name, size_t cap, std::string *out, FileS
         return fail_errno(err, "cannot open", path);
     }
     struct stat s;
-    if (::fstat(fd, &s) != 0) {
-        int err = errno;
-        ::close(fd);
-        return fail_errno(err, "cannot stat", path);
-    }
+    if (int rc = stat_opened(fd, path, &s); rc != FL_OK) return rc;
     fill_stat(s, st);
     if (!S_ISREG(s.st_mode)) {
         ::close(fd);

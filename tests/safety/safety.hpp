@@ -5,8 +5,10 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -84,6 +86,33 @@ inline int open_fds()
         --n;  // the one opendir used
     }
     return n;
+}
+
+// Run `fn` in a forked child; its return value is the exit status (100+N
+// when signal N ended it).
+inline int in_child(const std::function<int()> &fn)
+{
+    pid_t p = ::fork();
+    if (p == 0) _exit(fn());
+    int st = 0;
+    ::waitpid(p, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+// The PID of a process that has exited and been reaped.
+inline int64_t dead_pid()
+{
+    pid_t p = ::fork();
+    if (p == 0) _exit(0);
+    ::waitpid(p, nullptr, 0);
+    return p;
+}
+
+inline std::string host_name()
+{
+    char h[256] = {0};
+    ::gethostname(h, sizeof h - 1);
+    return h;
 }
 
 } // namespace filelock::test

@@ -58,6 +58,20 @@ std::string lock_path_for(const std::string &target, const fl_options *o)
     return s;
 }
 
+// In every mode, taking `target`'s lock is refused with a message naming `why`.
+void expect_refused_in_every_mode(const std::string &target, const char *why)
+{
+    for (const Mode &m : kModes) {
+        SCOPED_TRACE(m.name);
+        OptionsPtr o = make_options();
+        m.set(o.get());
+        LockPtr l = make_lock(target, o.get());
+        EXPECT_EQ(fl_acquire(l.get(), 0), FL_EUNSAFE);
+        EXPECT_NE(std::string(fl_last_error_message()).find(why), std::string::npos)
+            << fl_last_error_message();
+    }
+}
+
 void write_mode(const std::string &path, const std::string &content, mode_t mode)
 {
     write_file(path, content);
@@ -146,15 +160,7 @@ TEST(HardLink, ALockPathWithTwoLinksIsRefusedBeforeAnythingIsWritten)
     write_file(d / "victim", "1\n");  // even a record-like victim
     ASSERT_EQ(::link((d / "victim").c_str(), (d / "t.lock").c_str()), 0);
     const Snapshot before = snapshot(d / "victim");
-    for (const Mode &m : kModes) {
-        SCOPED_TRACE(m.name);
-        OptionsPtr o = make_options();
-        m.set(o.get());
-        LockPtr l = make_lock(d / "t", o.get());
-        EXPECT_EQ(fl_acquire(l.get(), 0), FL_EUNSAFE);
-        EXPECT_NE(std::string(fl_last_error_message()).find("hard links"), std::string::npos)
-            << fl_last_error_message();
-    }
+    expect_refused_in_every_mode(d / "t", "hard links");
     EXPECT_TRUE(snapshot(d / "victim") == before);
     EXPECT_TRUE(snapshot(d / "t.lock").exists);
 }
@@ -231,14 +237,7 @@ TEST(Fifo, AFifoAtTheLockPathIsNeverOpened)
     ASSERT_EQ(::pipe(report), 0);
     pid_t writer = blocked_writer(lock, report[1]);
     ::close(report[1]);
-    for (const Mode &m : kModes) {
-        SCOPED_TRACE(m.name);
-        OptionsPtr o = make_options();
-        m.set(o.get());
-        LockPtr l = make_lock(d / "t", o.get());
-        EXPECT_EQ(fl_acquire(l.get(), 0), FL_EUNSAFE);
-        EXPECT_NE(std::string(fl_last_error_message()).find("FIFO"), std::string::npos);
-    }
+    expect_refused_in_every_mode(d / "t", "FIFO");
     fl_lock_info *info = nullptr;
     EXPECT_EQ(fl_lock_info_read(lock.c_str(), 0, &info), FL_EUNSAFE);
     fl_lock_info_free(info);
@@ -254,15 +253,6 @@ TEST(Fifo, AFifoAtTheLockPathIsNeverOpened)
 }
 
 namespace {
-int run_as_child(const std::function<int()> &fn)
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(fn());
-    int st = 0;
-    ::waitpid(p, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 int try_acquire(const std::string &target, bool shared)
 {
     OptionsPtr o = make_options();
@@ -281,7 +271,7 @@ TEST(SharedReadOnly, AReaderLocksAnotherUsersReadOnlyLockFile)
     write_file(d / "t.lock", "");
     ::chmod((d / "t.lock").c_str(), 0644);
     auto as_nobody = [&](bool shared) {
-        return run_as_child([&] {
+        return in_child([&] {
             if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 90;
             return try_acquire(d / "t", shared);
         });
@@ -296,7 +286,7 @@ TEST(SharedReadOnly, AReaderLocksOnAReadOnlyMount)
     TempDir d;
     ::mkdir((d / "ro").c_str(), 0755);
     write_file(d / "ro/t.lock", "");
-    int rc = run_as_child([&] {
+    int rc = in_child([&] {
         if (::unshare(CLONE_NEWNS) != 0) return 91;
         if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return 92;
         const std::string ro = d / "ro";

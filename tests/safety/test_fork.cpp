@@ -20,15 +20,6 @@ using namespace filelock::test;
 
 namespace {
 
-int in_child(const std::function<int()> &fn)
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(fn());
-    int st = 0;
-    ::waitpid(p, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 std::vector<std::unique_ptr<Child>> contenders(const TempDir &d, int n, int iterations)
 {
     std::vector<std::unique_ptr<Child>> kids;

@@ -23,30 +23,6 @@ using namespace filelock::test;
 
 namespace {
 
-int in_child(const std::function<int()> &fn)
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(fn());
-    int st = 0;
-    ::waitpid(p, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
-std::string host()
-{
-    char h[256] = {0};
-    ::gethostname(h, sizeof h - 1);
-    return h;
-}
-
-int64_t dead_pid()
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(0);
-    ::waitpid(p, nullptr, 0);
-    return p;
-}
-
 void set_mtime(const std::string &path, time_t sec)
 {
     struct timespec t[2] = {{sec, 0}, {sec, 0}};
@@ -107,7 +83,7 @@ TEST(RecordInjection, ATargetNameCannotWriteRecordLines)
               0);
     fl_lock_info *info = nullptr;
     ASSERT_EQ(fl_lock_info_read(lock.c_str(), 0, &info), FL_OK);
-    EXPECT_EQ(std::string(info->host), host());
+    EXPECT_EQ(std::string(info->host), host_name());
     EXPECT_STRNE(info->boot_id, "other") << "boot= came from the name";
     EXPECT_EQ(std::string(info->target_path), target);
     EXPECT_EQ(info->holder, FL_HOLDER_DEAD);
@@ -129,10 +105,10 @@ TEST(ImpossibleTimes, AreUnknownAgesAndNeverStale)
     const Case cases[] = {
         {"mtime before the epoch", dead + "\n", -2147483647L, 0},
         {"mtime centuries ahead", dead + "\n", 15032385535L, 0},
-        {"acquired= at the end of int64", dead + "\nv=1\nhost=" + host() + "\nacquired=9223372036854775807\n", 0, 0},
-        {"acquired= a year ahead", dead + "\nv=1\nhost=" + host() + "\nacquired=" +
+        {"acquired= at the end of int64", dead + "\nv=1\nhost=" + host_name() + "\nacquired=9223372036854775807\n", 0, 0},
+        {"acquired= a year ahead", dead + "\nv=1\nhost=" + host_name() + "\nacquired=" +
                                        std::to_string((::time(nullptr) + 366 * 86400) * 1000LL) + "\n", 0, 0},
-        {"acquired= at the epoch is possible", dead + "\nv=1\nhost=" + host() + "\nacquired=0\n", 0, 1},
+        {"acquired= at the epoch is possible", dead + "\nv=1\nhost=" + host_name() + "\nacquired=0\n", 0, 1},
     };
     for (const Case &c : cases) {
         SCOPED_TRACE(c.name);

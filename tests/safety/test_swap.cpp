@@ -16,19 +16,9 @@ using namespace filelock::test;
 
 namespace {
 
-int64_t dead_pid()
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(0);
-    ::waitpid(p, nullptr, 0);
-    return p;
-}
-
 std::string dead_record()
 {
-    char host[256] = {0};
-    ::gethostname(host, sizeof host - 1);
-    return std::to_string(dead_pid()) + "\nv=1\nhost=" + host +
+    return std::to_string(dead_pid()) + "\nv=1\nhost=" + host_name() +
            "\nacquired=" + std::to_string((::time(nullptr) - 7200) * 1000LL) + "\n";
 }
 
