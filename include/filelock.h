@@ -23,6 +23,16 @@
  *    size it filled; fields may be appended in later versions.
  *  - No function installs a signal handler, calls exit()/abort(), or lets an
  *    exception escape.  A NULL or foreign handle gives FL_EINVAL.
+ *
+ * Threads and ownership, everywhere below unless a function says otherwise:
+ * every function may be called from any thread; one object (lock handle,
+ * options, batch, config) is used by one thread at a time; distinct objects
+ * may be used concurrently.  A lock belongs to the process that created the
+ * handle (a forked child gets FL_EFORKED and keeps none of its parent's
+ * locks) and, for the same-thread deadlock check, to the thread that
+ * acquired it until it is released.  Strings and structs the library returns
+ * are freed by the named fl_*_free function; borrowed pointers say how long
+ * they live.
  */
 #ifndef FILELOCK_H
 #define FILELOCK_H
@@ -66,7 +76,8 @@ FL_API int fl_version_number(void);
 
 /**
  * @brief Version string of the loaded library, e.g. "1.0.0".
- * Ownership: static storage, never freed.  Thread safety: safe.  @since 1.0
+ * Ownership: static storage, never freed.  Thread safety: safe.  @return never NULL.
+ * @since 1.0
  */
 FL_API const char *fl_version_string(void);
 
@@ -149,7 +160,10 @@ FL_API int fl_options_new(fl_options **out);
 /** @brief Free options; NULL-safe.  @since 1.0 */
 FL_API void fl_options_free(fl_options *opts);
 
-/** @brief Copy options.  Ownership: free with fl_options_free().  @since 1.0 */
+/**
+ * @brief Copy options.  Ownership: free with fl_options_free().  @return FL_OK, FL_EINVAL
+ *        (out NULL, opts invalid), FL_ENOMEM.  @since 1.0
+ */
 FL_API int fl_options_clone(fl_options **out, const fl_options *opts);
 
 /**
@@ -170,14 +184,15 @@ FL_API int fl_options_set_poll_interval_ms(fl_options *opts, int64_t interval_ms
 /**
  * @brief Shared (read) mode: many shared holders at once, none while an
  *        exclusive holder holds.  Shared holders write no record.
- * @param shared  1 shared, 0 exclusive (default).  @since 1.0
+ * @param shared  1 shared, 0 exclusive (default).  @return FL_OK, FL_EINVAL (NULL or
+ * foreign handle).  @since 1.0
  */
 FL_API int fl_options_set_shared(fl_options *opts, int shared);
 
 /**
  * @brief Remove the lock file on release (1, default) or keep it (0).
  *        Removal is safe only when every participant follows the protocol.
- * @since 1.0
+ * @return FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
  */
 FL_API int fl_options_set_remove_on_release(fl_options *opts, int remove);
 
@@ -201,7 +216,8 @@ FL_API int fl_options_set_tag(fl_options *opts, const char *tag);
  *        the 16-digit lower-case hex FNV-1a 64 hash of T's absolute path
  *        (its directory resolved with realpath), and the record carries
  *        `target=<absolute path>`.  NULL or "" restores the default.
- * Ownership: the string is copied.  @since 1.0
+ * Ownership: the string is copied.  @return FL_OK, FL_EINVAL (NULL or foreign handle),
+ * FL_ENOMEM.  @since 1.0
  */
 FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir);
 
@@ -253,7 +269,8 @@ FL_API void fl_lock_free(fl_lock *lock);
 /**
  * @brief Acquire the lock.
  * @param timeout_ms  0 = one attempt; > 0 = wait up to that long (monotonic
- *        clock); FL_WAIT_FOREVER; FL_WAIT_DEFAULT = the handle's option.
+ *        clock; more than a century is no limit); FL_WAIT_FOREVER;
+ *        FL_WAIT_DEFAULT = the handle's option.
  * @return FL_OK (held; a second acquire through the same handle nests and
  *         needs as many releases), FL_EBUSY (timeout 0 and held elsewhere),
  *         FL_ETIMEDOUT, FL_EDEADLK (this thread holds the same lock file
@@ -296,7 +313,8 @@ FL_API const char *fl_lock_path(const fl_lock *lock);
 
 /**
  * @brief Path of the handle's target, as given to fl_lock_new().
- * Ownership: borrowed, valid while the handle lives.  @since 1.0
+ * Ownership: borrowed, valid while the handle lives.  @return the path, or NULL for an
+ * invalid handle.  @since 1.0
  */
 FL_API const char *fl_lock_target_path(const fl_lock *lock);
 
@@ -320,15 +338,20 @@ FL_API int fl_lock_path_for(const char *target_path, const fl_options *opts, cha
 /**
  * @brief Is @p target_path locked right now by anyone (this process included)?
  * @param opts  NULL for defaults (only the lock directory option matters).
- * @return 1, 0 (also when no lock file exists), or a negative code.
+ * @return 1, 0 (also when no lock file exists), FL_ENOENT (the lock file's
+ *         directory does not exist: no lock can be taken there, so it is not
+ *         "free"), FL_EUNSAFE (not a regular file at the lock path), or
+ *         another negative code.
  * @since 1.0
  */
 FL_API int fl_is_locked(const char *target_path, const fl_options *opts);
 
 /**
  * @brief Wait until @p target_path is not locked, without taking the lock.
- * @param timeout_ms  0 = check once; FL_WAIT_FOREVER; > 0.
- * @return FL_OK (not locked), FL_ETIMEDOUT, or a negative code.  @since 1.0
+ * @param timeout_ms  0 = check once; FL_WAIT_FOREVER; > 0 (beyond a century: no
+ *        limit).
+ * @return FL_OK (not locked), FL_ETIMEDOUT, FL_ENOENT (the lock file's
+ *         directory does not exist), or a negative code.  @since 1.0
  */
 FL_API int fl_wait_released(const char *target_path, const fl_options *opts, int64_t timeout_ms);
 
@@ -360,7 +383,8 @@ FL_API int fl_is_stale(const char *lock_path, int64_t threshold_ms);
 /**
  * @brief Age of a lock file in milliseconds: now - `acquired=`, or now - mtime
  *        when the record has none.  Never negative.
- * @since 1.0
+ * @return FL_OK, FL_EINVAL (out NULL), FL_ENOENT, FL_EUNSAFE (not a regular file),
+ *         FL_EPERM, FL_EIO.  @since 1.0
  */
 FL_API int fl_lock_age_ms(const char *lock_path, int64_t *out_age_ms);
 
@@ -412,20 +436,36 @@ typedef struct fl_scan_options fl_scan_options;
 /**
  * @brief Scan options with defaults: recursive, unlimited depth, stay on the
  *        starting file system, threshold 1 hour, not a dry run.
- * Ownership: free with fl_scan_options_free().  @since 1.0
+ * Ownership: free with fl_scan_options_free().  @return FL_OK, FL_EINVAL (out NULL),
+ * FL_ENOMEM.  @since 1.0
  */
 FL_API int fl_scan_options_new(fl_scan_options **out);
 /** @brief NULL-safe.  @since 1.0 */
 FL_API void fl_scan_options_free(fl_scan_options *opts);
-/** @brief 1 recurse (default), 0 only the given directory (same as max depth 0).  @since 1.0 */
+/**
+ * @brief 1 recurse (default), 0 only the given directory (same as max depth 0).  @return
+ *        FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
+ */
 FL_API int fl_scan_options_set_recursive(fl_scan_options *opts, int recursive);
-/** @brief Deepest level to visit below the start (0 = start only); -1 unlimited.  @since 1.0 */
+/**
+ * @brief Deepest level to visit below the start (0 = start only); -1 unlimited.  @return
+ *        FL_OK, FL_EINVAL (foreign handle, depth < -1).  @since 1.0
+ */
 FL_API int fl_scan_options_set_max_depth(fl_scan_options *opts, int max_depth);
-/** @brief 1 to descend into other mounted file systems (default 0).  @since 1.0 */
+/**
+ * @brief 1 to descend into other mounted file systems (default 0).  @return FL_OK,
+ *        FL_EINVAL (NULL or foreign handle).  @since 1.0
+ */
 FL_API int fl_scan_options_set_cross_filesystems(fl_scan_options *opts, int cross);
-/** @brief Stale threshold in ms (>= 0; default 3600000).  @since 1.0 */
+/**
+ * @brief Stale threshold in ms (>= 0; default 3600000).  @return FL_OK, FL_EINVAL (foreign
+ *        handle, threshold < 0).  @since 1.0
+ */
 FL_API int fl_scan_options_set_stale_threshold_ms(fl_scan_options *opts, int64_t threshold_ms);
-/** @brief 1: fl_cleanup_stale_locks() reports but removes nothing (scans ignore it).  @since 1.0 */
+/**
+ * @brief 1: fl_cleanup_stale_locks() reports but removes nothing (scans ignore it).
+ *        @return FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
+ */
 FL_API int fl_scan_options_set_dry_run(fl_scan_options *opts, int dry_run);
 
 /** One problem met during a scan or cleanup; the walk goes on. */
@@ -540,7 +580,8 @@ typedef struct fl_config fl_config;
 /**
  * @brief Configuration from built-in defaults, then (unless
  *        FL_CONFIG_IGNORE_ENV) the FILELOCK_* environment variables.
- * Ownership: free with fl_config_free().  @since 1.0
+ * Ownership: free with fl_config_free().  @return FL_OK, FL_EINVAL (out NULL, unknown
+ * flags), FL_ECONFIG (a FILELOCK_* value is invalid), FL_ENOMEM.  @since 1.0
  */
 FL_API int fl_config_new(fl_config **out, uint32_t flags);
 
@@ -561,7 +602,8 @@ FL_API int fl_config_load_file(fl_config **out, const char *path, uint32_t flags
 
 /**
  * @brief As fl_config_load_file() for YAML text; @p name (may be NULL)
- *        is used in messages in place of a file name.  @since 1.0
+ *        is used in messages in place of a file name.  @return as fl_config_load_file(),
+ *        without the file errors.  @since 1.0
  */
 FL_API int fl_config_load_string(fl_config **out, const char *yaml, const char *name,
                                  uint32_t flags);
@@ -595,7 +637,8 @@ FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out);
  * @brief Lock options carrying the config's timeout, poll interval, shared
  *        mode, file mode, removal, lock directory and tag.  (enabled,
  *        retries and stale cleanup are batch policy: see fl_batch_new().)
- * Ownership: free with fl_options_free().  @since 1.0
+ * Ownership: free with fl_options_free().  @return FL_OK, FL_EINVAL (out NULL, foreign
+ * handle), FL_ENOMEM.  @since 1.0
  */
 FL_API int fl_config_make_options(const fl_config *cfg, fl_options **out);
 
@@ -627,7 +670,7 @@ typedef void (*fl_log_cb)(int level, const char *message, void *user_data);
  *        When it returns, no call of the previous callback is still running
  *        (other than the caller's own, when called from inside it), so its
  *        user_data may be freed.
- * Thread safety: safe.  @since 1.0
+ * Thread safety: safe.  @return FL_OK.  @since 1.0
  */
 FL_API int fl_log_set_callback(fl_log_cb cb, void *user_data);
 
@@ -638,7 +681,7 @@ FL_API int fl_log_set_callback(fl_log_cb cb, void *user_data);
  */
 FL_API int fl_log_set_level(int level);
 
-/** @brief Current minimum level.  @since 1.0 */
+/** @brief Current minimum level.  @return the level, FL_LOG_TRACE .. FL_LOG_OFF.  @since 1.0 */
 FL_API int fl_log_get_level(void);
 
 /* ======================================================================== */
@@ -700,13 +743,25 @@ typedef struct fl_batch_results {
 FL_API int fl_batch_new(fl_batch **out, const fl_config *cfg);
 /** @brief NULL-safe; must not be called while fl_batch_run is running.  @since 1.0 */
 FL_API void fl_batch_free(fl_batch *batch);
-/** @brief Worker threads (1 .. 1024); 0 = number of CPUs.  @since 1.0 */
+/**
+ * @brief Worker threads (1 .. 1024); 0 = number of CPUs.  @return FL_OK, FL_EINVAL (foreign
+ *        handle, more than 1024).  @since 1.0
+ */
 FL_API int fl_batch_set_workers(fl_batch *batch, size_t workers);
-/** @brief 1: a file locked by someone else is skipped at once (FL_FILE_SKIPPED).  @since 1.0 */
+/**
+ * @brief 1: a file locked by someone else is skipped at once (FL_FILE_SKIPPED).  @return
+ *        FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
+ */
 FL_API int fl_batch_set_skip_locked(fl_batch *batch, int skip);
-/** @brief 1: after the first FAILED/ERROR file, start no more (rest CANCELLED).  @since 1.0 */
+/**
+ * @brief 1: after the first FAILED/ERROR file, start no more (rest CANCELLED).  @return
+ *        FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
+ */
 FL_API int fl_batch_set_stop_on_failure(fl_batch *batch, int stop);
-/** @brief Progress callback (may be NULL); called from worker threads, serialised.  @since 1.0 */
+/**
+ * @brief Progress callback (may be NULL); called from worker threads, serialised.  @return
+ *        FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
+ */
 FL_API int fl_batch_set_progress_cb(fl_batch *batch, fl_batch_progress_cb cb, void *user_data);
 
 /**
@@ -714,7 +769,8 @@ FL_API int fl_batch_set_progress_cb(fl_batch *batch, fl_batch_progress_cb cb, vo
  *        the rest come back FL_FILE_CANCELLED (code FL_ECANCELED), and lock
  *        waits and retry pauses end at once.  A cancel while no run is in
  *        progress has no effect on later runs.
- * Thread safety: safe from any thread, including callbacks.  @since 1.0
+ * Thread safety: safe from any thread, including callbacks.  @return FL_OK, FL_EINVAL (NULL
+ * or foreign handle).  @since 1.0
  */
 FL_API int fl_batch_cancel(fl_batch *batch);
 
@@ -735,7 +791,9 @@ FL_API void fl_batch_results_free(fl_batch_results *results);
  *        the calling thread; no stale cleanup).  A lock the calling thread
  *        already holds on @p path through another handle gives FL_FILE_ERROR
  *        with code FL_EDEADLK.
- * Ownership: free *out with fl_file_result_free().  @since 1.0
+ * Ownership: free *out with fl_file_result_free().  @return FL_OK (the file's own outcome
+ * is in *out), FL_EINVAL (out, path or callback NULL, foreign handle), FL_ENOMEM.  @since
+ * 1.0
  */
 FL_API int fl_batch_run_one(fl_batch *batch, const char *path, fl_batch_process_cb process,
                             void *user_data, fl_file_result **out);

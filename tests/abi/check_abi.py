@@ -4,7 +4,10 @@ in the version script, each with the version node the script gives it (1.0
 names never move), which are exactly the functions the public header
 declares; the SONAME is libfilelock.so.1.
 
-usage: check_abi.py LIBRARY HEADER VERSION_SCRIPT
+It also checks that the header's FL_LIB_VERSION_* macros say the project's
+version (abi-version checks what the loaded library says).
+
+usage: check_abi.py LIBRARY HEADER VERSION_SCRIPT PROJECT_VERSION
 """
 import re
 import subprocess
@@ -47,8 +50,15 @@ def soname(lib):
     return m.group(1) if m else None
 
 
+def header_version(path):
+    text = open(path).read()
+    macro = lambda n: re.search(r"#define FL_LIB_VERSION_%s\s+(\S+)" % n, text).group(1)
+    return (int(macro("MAJOR")), int(macro("MINOR")), int(macro("PATCH")),
+            int(macro("NUMBER")), macro("STRING").strip('"'))
+
+
 def main():
-    lib, header, script = sys.argv[1:4]
+    lib, header, script, version = sys.argv[1:5]
     exp = exported(lib)
     funcs = {n for n, (k, _) in exp.items() if k in ("T", "W", "i")}
     scr = script_names(script)
@@ -69,6 +79,11 @@ def main():
     checks.append(("SONAME is libfilelock.so.1", so == "libfilelock.so.1", [so]))
     leaked = sorted(n for n in exp if not n.startswith("fl_") and not n.startswith("FILELOCK_"))
     checks.append(("no C++ or dependency symbols leak", not leaked, leaked[:10]))
+
+    major, minor, patch = (int(x) for x in version.split("."))
+    hv = header_version(header)
+    checks.append(("header version macros are the project version",
+                   hv == (major, minor, patch, major * 10000 + minor * 100 + patch, version), [hv, version]))
 
     print(f"1..{len(checks)}")
     failed = 0

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""The layout dump (filelock-layout.json) is sound, printed as TAP: every
+struct starts with struct_size, its fields neither overlap nor run past its
+size, error codes are 0 or negative, and its version is the project's.
+
+usage: check_layout.py LAYOUT_JSON PROJECT_VERSION
+"""
+import json
+import sys
+
+
+def main():
+    path, version = sys.argv[1:3]
+    with open(path) as f:
+        layout = json.load(f)
+    checks = [("version is the project's", layout["version"] == version, layout["version"])]
+    for name, st in sorted(layout["structs"].items()):
+        fields = sorted(st["fields"].items(), key=lambda kv: kv[1][0])
+        first = fields[0][0] == "struct_size" and fields[0][1][0] == 0
+        checks.append((f"{name} starts with struct_size", first, fields[0]))
+        bad = []
+        end = 0
+        for fname, (off, size) in fields:
+            if off < end:
+                bad.append(f"{fname} overlaps")
+            end = off + size
+        if end > st["size"]:
+            bad.append(f"fields end at {end}, past size {st['size']}")
+        checks.append((f"{name} fields fit", not bad, bad))
+    codes = {k: v for k, v in layout["constants"].items() if k == "FL_OK" or k.startswith("FL_E")}
+    checks.append(("error codes are 0 or negative",
+                   codes.get("FL_OK") == 0 and all(v < 0 for k, v in codes.items() if k != "FL_OK"), codes))
+    print(f"1..{len(checks)}")
+    failed = 0
+    for i, (name, ok, detail) in enumerate(checks, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        if not ok:
+            failed += 1
+            print(f"# {detail}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
