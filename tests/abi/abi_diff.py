@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 
+from tap import report
+
 
 def main():
     abidiff, baseline, lib, headers, suppr = sys.argv[1:6]
@@ -32,16 +34,7 @@ def main():
     in_old = [name for name, node in added if node == "FILELOCK_1.0"]
     checks.append(("added functions are in a new version node", not in_old, in_old))
 
-    print(f"1..{len(checks)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(checks, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            for line in str(detail).splitlines():
-                print("# " + line)
-    print(f"# added since 1.0: {', '.join(n for n, _ in added) or 'nothing'}")
-    return 1 if failed else 0
+    return report(checks, "added since 1.0: " + (", ".join(n for n, _ in added) or "nothing"))
 
 
 if __name__ == "__main__":

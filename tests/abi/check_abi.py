@@ -13,6 +13,8 @@ import re
 import subprocess
 import sys
 
+from tap import report
+
 
 def exported(lib):
     out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True,
@@ -85,15 +87,7 @@ def main():
     checks.append(("header version macros are the project version",
                    hv == (major, minor, patch, major * 10000 + minor * 100 + patch, version), [hv, version]))
 
-    print(f"1..{len(checks)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(checks, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail}")
-    print(f"# {len(funcs)} exported functions")
-    return 1 if failed else 0
+    return report(checks, f"{len(funcs)} exported functions")
 
 
 if __name__ == "__main__":

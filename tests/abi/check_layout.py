@@ -8,6 +8,8 @@ usage: check_layout.py LAYOUT_JSON PROJECT_VERSION
 import json
 import sys
 
+from tap import report
+
 
 def main():
     path, version = sys.argv[1:3]
@@ -30,14 +32,7 @@ def main():
     codes = {k: v for k, v in layout["constants"].items() if k == "FL_OK" or k.startswith("FL_E")}
     checks.append(("error codes are 0 or negative",
                    codes.get("FL_OK") == 0 and all(v < 0 for k, v in codes.items() if k != "FL_OK"), codes))
-    print(f"1..{len(checks)}")
-    failed = 0
-    for i, (name, ok, detail) in enumerate(checks, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        if not ok:
-            failed += 1
-            print(f"# {detail}")
-    return 1 if failed else 0
+    return report(checks)
 
 
 if __name__ == "__main__":
