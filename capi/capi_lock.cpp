@@ -4,7 +4,7 @@
 
 #include "guard.hpp"
 #include "handles.hpp"
-#include "paths.hpp"
+#include "file/paths.hpp"
 
 using filelock::fail;
 using filelock::capi::guard;

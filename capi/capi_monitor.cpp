@@ -1,14 +1,14 @@
 // capi_monitor.cpp - fl_scan_options_*, fl_scan, fl_cleanup_stale_locks,
-// fl_remove_if_stale: argument checks and result mapping over monitor.hpp
+// fl_remove_if_stale: argument checks and result mapping over file/scan.hpp
 // and cleanup.hpp.
 #include <memory>
 #include <vector>
 
-#include "cleanup.hpp"
+#include "file/cleanup.hpp"
 #include "convert.hpp"
 #include "guard.hpp"
 #include "handles.hpp"
-#include "monitor.hpp"
+#include "file/scan.hpp"
 
 using filelock::capi::guard;
 using filelock::capi::invalid;

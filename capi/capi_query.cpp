@@ -2,10 +2,10 @@
 #include "guard.hpp"
 #include "handles.hpp"
 #include "convert.hpp"
-#include "inspect.hpp"
-#include "paths.hpp"
+#include "file/stale.hpp"
+#include "file/paths.hpp"
 #include "platform/platform.hpp"
-#include "query.hpp"
+#include "file/query.hpp"
 
 using filelock::fail;
 using filelock::capi::guard;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "filelock.h"
-#include "inspect.hpp"
+#include "file/stale.hpp"
 
 namespace filelock::capi {
 

@@ -8,13 +8,13 @@
 #include <system_error>
 #include <thread>
 
-#include "cleanup.hpp"
+#include "file/cleanup.hpp"
 #include "duration.hpp"
 #include "error.hpp"
 #include "filelock.h"
 #include "lock.hpp"
 #include "log.hpp"
-#include "paths.hpp"
+#include "file/paths.hpp"
 #include "platform/platform.hpp"
 
 namespace filelock {

@@ -1,5 +1,5 @@
 // engine.hpp - the interface every lock backend implements.  Today the only
-// backend is the lock file (file_engine.cpp); a coordination-service backend
+// backend is the lock file (src/file/file_engine.cpp); a coordination-service backend
 // (etcd: lease + revision) will implement the same interface, so handles,
 // batch and CLI do not change.
 #pragma once

@@ -1,9 +1,9 @@
 #include "lock.hpp"
 
 #include "error.hpp"
-#include "file_engine.hpp"
+#include "file/file_engine.hpp"
 #include "filelock.h"
-#include "paths.hpp"
+#include "file/paths.hpp"
 #include "platform/platform.hpp"
 
 namespace filelock {

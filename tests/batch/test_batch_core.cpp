@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "batch_fixtures.hpp"
-#include "query.hpp"
+#include "file/query.hpp"
 
 using namespace filelock;
 using namespace filelock::test;

@@ -13,7 +13,7 @@
 #include "filelock.h"
 #include "lock.hpp"
 #include "platform/platform.hpp"
-#include "query.hpp"
+#include "file/query.hpp"
 #include "tempdir.hpp"
 
 using namespace filelock;

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "platform/platform.hpp"
-#include "record.hpp"
+#include "file/record.hpp"
 
 using namespace filelock;
 

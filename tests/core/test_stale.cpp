@@ -9,9 +9,9 @@
 #include <utime.h>
 
 #include "filelock.h"
-#include "inspect.hpp"
+#include "file/stale.hpp"
 #include "platform/platform.hpp"
-#include "record.hpp"
+#include "file/record.hpp"
 #include "tempdir.hpp"
 
 using namespace filelock;

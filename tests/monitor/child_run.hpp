@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "monitor.hpp"
+#include "file/scan.hpp"
 
 namespace filelock::test {
 

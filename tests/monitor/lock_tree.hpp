@@ -15,7 +15,7 @@
 #include <set>
 #include <string>
 
-#include "liveness.hpp"
+#include "file/liveness.hpp"
 #include "platform/platform.hpp"
 #include "tempdir.hpp"
 

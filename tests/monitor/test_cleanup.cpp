@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "cleanup.hpp"
+#include "file/cleanup.hpp"
 #include "error.hpp"
 #include "filelock.h"
 #include "lock.hpp"

@@ -1,4 +1,4 @@
-// The scanner (monitor.hpp): what it finds, what it skips, what it opens,
+// The scanner (file/scan.hpp): what it finds, what it skips, what it opens,
 // and how it reports the problems it meets.
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@
 #include "error.hpp"
 #include "filelock.h"
 #include "lock_tree.hpp"
-#include "monitor.hpp"
+#include "file/scan.hpp"
 
 using namespace filelock;
 using namespace filelock::test;

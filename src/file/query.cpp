@@ -1,4 +1,4 @@
-#include "query.hpp"
+#include "file/query.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -7,9 +7,9 @@
 #include "error.hpp"
 #include "filelock.h"
 #include "options.hpp"
-#include "paths.hpp"
+#include "file/paths.hpp"
 #include "platform/platform.hpp"
-#include "record.hpp"
+#include "file/record.hpp"
 
 namespace filelock {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "inspect.hpp"
-#include "monitor.hpp"
+#include "file/stale.hpp"
+#include "file/scan.hpp"
 #include "platform/platform.hpp"
 
 namespace filelock {

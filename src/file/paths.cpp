@@ -1,4 +1,4 @@
-#include "paths.hpp"
+#include "file/paths.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "record.hpp"
+#include "file/record.hpp"
 
 #include <algorithm>
 #include <charconv>

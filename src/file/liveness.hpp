@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "record.hpp"
+#include "file/record.hpp"
 
 namespace filelock {
 

@@ -1,9 +1,9 @@
-#include "inspect.hpp"
+#include "file/stale.hpp"
 
 #include "duration.hpp"
 #include "error.hpp"
 #include "filelock.h"
-#include "paths.hpp"
+#include "file/paths.hpp"
 
 namespace filelock {
 

@@ -1,13 +1,13 @@
-// inspect.hpp - read and judge one lock file: record, held, holder, stale
+// stale.hpp - read and judge one lock file: record, held, holder, stale
 // (PROTOCOL F and G).  Read-only: never creates, modifies or removes.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include "liveness.hpp"
+#include "file/liveness.hpp"
 #include "platform/platform.hpp"
-#include "record.hpp"
+#include "file/record.hpp"
 
 namespace filelock {
 

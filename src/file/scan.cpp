@@ -1,17 +1,17 @@
-// monitor.cpp - the directory walk behind fl_scan and the judging of what it
+// scan.cpp - the directory walk behind fl_scan and the judging of what it
 // finds.  The walk is iterative (no recursion depth to worry about).  It
 // keeps the lock files found, the directories still to visit, the identity
 // of those visited, and one directory's listing at a time: memory grows with
 // lock files and directories, not with the files in them.  Every directory
 // is opened through the DirTree, never by a path that could lead elsewhere.
-#include "monitor.hpp"
+#include "file/scan.hpp"
 
 #include <algorithm>
 #include <unordered_set>
 
 #include "error.hpp"
 #include "filelock.h"
-#include "paths.hpp"
+#include "file/paths.hpp"
 #include "platform/platform.hpp"
 
 namespace filelock {

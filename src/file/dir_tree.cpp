@@ -1,4 +1,4 @@
-#include "dir_tree.hpp"
+#include "file/dir_tree.hpp"
 
 #include <algorithm>
 

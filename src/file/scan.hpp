@@ -1,4 +1,4 @@
-// monitor.hpp - find and judge every lock file under a directory (fl_scan).
+// scan.hpp - find and judge every lock file under a directory (fl_scan).
 // Read-only: a scan never creates, modifies, locks or removes anything.
 #pragma once
 
@@ -8,8 +8,8 @@
 
 #include <memory>
 
-#include "dir_tree.hpp"
-#include "inspect.hpp"
+#include "file/dir_tree.hpp"
+#include "file/stale.hpp"
 
 namespace filelock {
 

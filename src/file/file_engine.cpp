@@ -1,4 +1,4 @@
-#include "file_engine.hpp"
+#include "file/file_engine.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -7,11 +7,11 @@
 #include "duration.hpp"
 #include "error.hpp"
 #include "filelock.h"
-#include "inspect.hpp"
+#include "file/stale.hpp"
 #include "log.hpp"
-#include "paths.hpp"
-#include "record.hpp"
-#include "registry.hpp"
+#include "file/paths.hpp"
+#include "file/record.hpp"
+#include "file/thread_guard.hpp"
 
 namespace filelock {
 
@@ -144,7 +144,7 @@ int FileEngine::win(const platform::FileStat &st)
     }
     held_ = true;
     close_retired();  // the hand-off is over
-    if (opts_.deadlock_check) registry::add(id_, this, opts_.shared);
+    if (opts_.deadlock_check) thread_guard::add(id_, this, opts_.shared);
     return FL_OK;
 }
 
@@ -170,7 +170,7 @@ int FileEngine::acquire(int64_t timeout_ms, const std::atomic<bool> *cancel)
         }
         int rc = platform::try_lock(fd_, opts_.shared, path_);  // A2
         if (rc == FL_EBUSY) {
-            if (opts_.deadlock_check && registry::self_deadlock(id_, this, opts_.shared))
+            if (opts_.deadlock_check && thread_guard::self_deadlock(id_, this, opts_.shared))
                 return give_up(fail(FL_EDEADLK, "this thread already holds " + path_ +
                                                     " through another handle; waiting would deadlock"));
             if (timeout_ms == 0) return give_up(busy_error(FL_EBUSY, "lock busy:"));
@@ -242,7 +242,7 @@ int FileEngine::release()
         give_up(FL_OK);
         return FL_OK;
     }
-    registry::remove(id_, this);
+    thread_guard::remove(id_, this);
     if (opts_.remove_on_release) {
         // C2: unlink only while holding, only our inode, only from the
         // directory checked.  A shared holder must first become the only
@@ -262,7 +262,7 @@ int FileEngine::release()
 
 void FileEngine::abandon()
 {
-    if (held_) registry::remove(id_, this);
+    if (held_) thread_guard::remove(id_, this);
     held_ = false;
     give_up(FL_OK);  // close only: the parent still holds
 }

@@ -1,4 +1,4 @@
-#include "liveness.hpp"
+#include "file/liveness.hpp"
 
 #include "platform/platform.hpp"
 

@@ -3,16 +3,16 @@
 // locked, and has judged the record it read through that descriptor stale.
 // Whoever else is racing (an acquirer, a releaser, another cleaner) then
 // either sees the file busy, sees it gone, or fails its own identity check.
-#include "cleanup.hpp"
+#include "file/cleanup.hpp"
 
 #include <algorithm>
 
 #include "error.hpp"
 #include "filelock.h"
 #include "log.hpp"
-#include "paths.hpp"
+#include "file/paths.hpp"
 #include "platform/platform.hpp"
-#include "record.hpp"
+#include "file/record.hpp"
 
 namespace filelock {
 

@@ -1,4 +1,4 @@
-#include "registry.hpp"
+#include "file/thread_guard.hpp"
 
 #include <mutex>
 #ifndef _WIN32
@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace filelock::registry {
+namespace filelock::thread_guard {
 
 namespace {
 
@@ -84,4 +84,4 @@ bool self_deadlock(const platform::FileId &id, const void *owner, bool shared)
     return false;
 }
 
-} // namespace filelock::registry
+} // namespace filelock::thread_guard
