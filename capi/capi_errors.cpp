@@ -17,6 +17,11 @@ FL_API const char *fl_strerror(int code)
     }
 }
 
+FL_API int fl_last_os_error(void)
+{
+    return filelock::last_os_error();
+}
+
 FL_API const char *fl_last_error_message(void)
 {
     return filelock::last_error().c_str();

@@ -129,6 +129,19 @@ FL_API const char *fl_strerror(int code);
 FL_API const char *fl_last_error_message(void);
 
 /**
+ * @brief The OS error number (errno) behind the last failing fl_ call on this
+ *        thread, so that a binding can raise its language's own error
+ *        (PermissionError, io::ErrorKind, syscall.Errno): EACCES for a
+ *        directory that cannot be written, ENOENT for a missing one,
+ *        ENAMETOOLONG, EROFS, ENOLCK, ...
+ * @return the errno value, or 0 when the last failure did not come from the
+ *         OS (contention, a timeout, a foreign file at the lock path, an
+ *         invalid argument) or nothing failed.
+ * Thread safety: per thread, valid until the next fl_ call on it.  @since 1.1
+ */
+FL_API int fl_last_os_error(void);
+
+/**
  * @brief Free memory the library returned as an owned `char *`.
  * @param p  NULL-safe.  @since 1.0
  */

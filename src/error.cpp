@@ -7,18 +7,39 @@ namespace filelock {
 
 namespace {
 thread_local std::string t_last_error;
+thread_local int t_os_error = 0;
 }
 
 int fail(int code, std::string message)
 {
     t_last_error = std::move(message);
+    t_os_error = 0;
     return code;
+}
+
+int fail_os(int code, int err, std::string message)
+{
+    t_last_error = std::move(message);
+    t_os_error = err;
+    return code;
+}
+
+int refail(int code, std::string message)
+{
+    t_last_error = std::move(message);
+    return code;
+}
+
+int last_os_error()
+{
+    return t_os_error;
 }
 
 void clear_error()
 {
     if (!t_last_error.empty())
         t_last_error.clear();
+    t_os_error = 0;
 }
 
 const std::string &last_error()
@@ -65,7 +86,7 @@ int fail_errno(int err, std::string_view what, std::string_view path)
     std::string msg;
     msg.reserve(what.size() + path.size() + 64);
     msg.append(what).append(" ").append(path).append(": ").append(os_error_text(err));
-    return fail(code_from_errno(err), std::move(msg));
+    return fail_os(code_from_errno(err), err, std::move(msg));
 }
 
 } // namespace filelock

@@ -68,7 +68,7 @@ int StaleCandidate::open(const platform::Dir &dir, const std::string &name, Lock
         if (rc == FL_OK) platform::track_handle(h_);
     }
     if (rc == FL_ENOENT) return leave(info, kGone);
-    if (rc == FL_EUNSAFE) return fail(rc, last_error() + "; not a lock file, left alone");
+    if (rc == FL_EUNSAFE) return refail(rc, last_error() + "; not a lock file, left alone");
     if (rc != FL_OK) return rc;
     id_ = st.id;
     if (st.size_bytes > static_cast<int64_t>(kMaxRecordBytes))
@@ -99,7 +99,7 @@ int StaleCandidate::remove_if_stale(int64_t threshold_ms, bool dry_run, LockInfo
     if (rc = platform::stat_handle(h_, &info->stat); rc != FL_OK) return rc;
     std::string text;
     if (rc = platform::read_handle(h_, kMaxRecordBytes, &text); rc != FL_OK)
-        return fail(rc, last_error() + " (" + path_ + ")");
+        return refail(rc, last_error() + " (" + path_ + ")");
     apply_record(info, text, platform::realtime_ms());
     decide_stale(info, threshold_ms, 0);
     if (!info->stale) {

@@ -117,7 +117,7 @@ int FileEngine::win(const platform::FileStat &st)
     if (st.size_bytes > 0) {
         std::string text, what;
         int rc = platform::read_handle(fd_, kMaxRecordBytes, &text);
-        if (rc != FL_OK) return give_up(fail(rc, last_error() + " (" + path_ + ")"));
+        if (rc != FL_OK) return give_up(refail(rc, last_error() + " (" + path_ + ")"));
         if (!takeover_allowed(text, &what)) {
             platform::unlock(fd_);
             return give_up(fail(FL_EUNSAFE,
@@ -162,7 +162,7 @@ int FileEngine::acquire(int64_t timeout_ms, const std::atomic<bool> *cancel)
 
     if (!dir_.valid()) {
         if (int rc = platform::Dir::open(dir_path_, &dir_); rc != FL_OK)
-            return fail(rc, last_error() + " (the directory of lock file " + path_ + ")");
+            return refail(rc, last_error() + " (the directory of lock file " + path_ + ")");
     }
     for (;;) {
         if (fd_ == platform::kInvalid) {

@@ -21,7 +21,7 @@ int open_parent(const std::string &lock_path, platform::Dir *dir)
 {
     int rc = platform::Dir::open(parent_dir(lock_path), dir);
     if (rc == FL_ENOENT)
-        return fail(FL_ENOENT, "directory " + parent_dir(lock_path) + " of lock file " + lock_path +
+        return refail(FL_ENOENT, "directory " + parent_dir(lock_path) + " of lock file " + lock_path +
                                    " does not exist");
     return rc;
 }

@@ -108,7 +108,7 @@ using detail::kind_of;
 static int lock_error(int err, const std::string &path)
 {
     if (err == ENOLCK || err == ENOTSUP || err == EOPNOTSUPP || err == ENOSYS)
-        return fail(FL_ENOTSUP, "file system of " + path + " does not support flock: " +
+        return fail_os(FL_ENOTSUP, err, "file system of " + path + " does not support flock: " +
                                     os_error_text(err));
     return fail_errno(err, "cannot lock", path);
 }

@@ -254,7 +254,7 @@ int Dir::read_small(const std::string &name, size_t cap, std::string *out, FileS
     }
     int rc = read_handle(fd, cap, out);
     ::close(fd);
-    if (rc != FL_OK) return fail(rc, last_error() + " (" + path + ")");
+    if (rc != FL_OK) return refail(rc, last_error() + " (" + path + ")");
     return FL_OK;
 }
 

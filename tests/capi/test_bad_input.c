@@ -119,6 +119,63 @@ static void test_leftover_records_are_overwritten_by_the_winner(void **state)
     }
 }
 
+/* fl_acquire's code and, right after it, fl_last_os_error(). */
+static int acquire_os(const char *target, int keep_deadlock_check, int *os)
+{
+    fl_options *o = NULL;
+    fl_lock *l = NULL;
+    FL_ASSERT_OK(fl_options_new(&o));
+    FL_ASSERT_OK(fl_options_set_deadlock_check(o, keep_deadlock_check));
+    int rc = fl_lock_new(&l, target, o);
+    if (rc == FL_OK) rc = fl_acquire(l, 0);
+    *os = fl_last_os_error();
+    fl_lock_free(l);
+    fl_options_free(o);
+    return rc;
+}
+
+static void test_os_error_number_of_the_last_failure(void **state)
+{
+    int os = -1;
+    assert_int_equal(acquire_os(fl_test_path(state, "no/such/dir/t"), 1, &os), FL_ENOENT);
+    assert_int_equal(os, ENOENT);
+
+    char longname[300];
+    memset(longname, 'a', 253);
+    longname[253] = '\0';
+    assert_int_equal(acquire_os(fl_test_path(state, longname), 1, &os), FL_EIO);
+    assert_int_equal(os, ENAMETOOLONG);
+
+    /* Not from the OS: a foreign file at the lock path, and contention. */
+    fl_test_write(fl_test_path(state, "f.lock"), "{}\n", 3);
+    assert_int_equal(acquire_os(fl_test_path(state, "f"), 1, &os), FL_EUNSAFE);
+    assert_int_equal(os, 0);
+    fl_lock *held = NULL;
+    FL_ASSERT_OK(fl_lock_new(&held, fl_test_path(state, "b"), NULL));
+    FL_ASSERT_OK(fl_acquire(held, 0));
+    assert_int_equal(fl_last_os_error(), 0); /* a success clears it */
+    assert_int_equal(acquire_os(fl_test_path(state, "b"), 0, &os), FL_EBUSY);
+    assert_int_equal(os, 0);
+    fl_lock_free(held);
+
+    /* EACCES, seen by an unprivileged user (tests may run as root). */
+    const char *dir = fl_test_path(state, "ro2");
+    assert_int_equal(mkdir(dir, 0555), 0);
+    assert_int_equal(chmod(fl_test_path(state, ""), 0755), 0);
+    const char *target = fl_test_path(state, "ro2/t");
+    pid_t p = fork();
+    if (p == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
+        int err = -1;
+        int rc = acquire_os(target, 1, &err);
+        _exit(rc == FL_EPERM && err == EACCES ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 static void test_bad_records_read_as_unknown(void **state)
 {
     const char *lock = fl_test_path(state, "b.lock");
@@ -151,6 +208,7 @@ int main(void)
         T(test_unwritable_directory),
         T(test_leftover_records_are_overwritten_by_the_winner),
         T(test_bad_records_read_as_unknown),
+        T(test_os_error_number_of_the_last_failure),
     };
     return cmocka_run_group_tests_name("bad_input", tests, NULL, NULL);
 }
