@@ -341,7 +341,12 @@ int read_file(const std::string &path, std::string *out)
         return rc == FL_ENOENT || rc == FL_EPERM || rc == FL_ENOMEM ? rc : FL_ECONFIG;
     }
     struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        return fail_errno(err, "cannot stat config file", path) == FL_EPERM ? FL_EPERM : FL_EIO;
+    }
+    if (!S_ISREG(st.st_mode)) {
         bool dir = S_ISDIR(st.st_mode);
         ::close(fd);
         return fail(FL_ECONFIG, "config path " + path +

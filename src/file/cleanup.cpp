@@ -34,7 +34,6 @@ const char *const kGone = "already gone: someone else removed it first";
 StaleCandidate::~StaleCandidate()
 {
     if (locked_) platform::unlock(h_);  // explicitly, as PROTOCOL C3
-    platform::untrack_handle(h_);
     platform::close_handle(h_);
 }
 
@@ -61,12 +60,7 @@ int StaleCandidate::open(const platform::Dir &dir, const std::string &name, Lock
     platform::OpenHow how;
     how.create = false;
     platform::FileStat st;
-    int rc;
-    {
-        platform::ForkGate gate;
-        rc = dir.open_lock(name, how, &h_, &st);
-        if (rc == FL_OK) platform::track_handle(h_);
-    }
+    int rc = dir.open_lock(name, how, &h_, &st);
     if (rc == FL_ENOENT) return leave(info, kGone);
     if (rc == FL_EUNSAFE) return refail(rc, last_error() + "; not a lock file, left alone");
     if (rc != FL_OK) return rc;

@@ -34,7 +34,6 @@ FileEngine::~FileEngine()
 void FileEngine::drop_file()
 {
     if (fd_ == platform::kInvalid) return;
-    platform::untrack_handle(fd_);
     platform::close_handle(fd_);
     fd_ = platform::kInvalid;
 }
@@ -47,7 +46,6 @@ void FileEngine::retire_handle()
     // otherwise run out of descriptors.
     if (fd_ == platform::kInvalid) return;
     if (retired_.size() >= kKeptRetired) {
-        platform::untrack_handle(retired_.front());
         platform::close_handle(retired_.front());
         retired_.erase(retired_.begin());
     }
@@ -57,10 +55,7 @@ void FileEngine::retire_handle()
 
 void FileEngine::close_retired()
 {
-    for (platform::Handle h : retired_) {
-        platform::untrack_handle(h);
-        platform::close_handle(h);
-    }
+    for (platform::Handle h : retired_) platform::close_handle(h);
     retired_.clear();
 }
 
@@ -80,10 +75,8 @@ int FileEngine::open_file()
     how.expect_absent = opts_.remove_on_release;
     how.mode = opts_.create_mode;
     platform::FileStat st;
-    platform::ForkGate gate;  // tracked before any fork can copy it
     int rc = dir_.open_lock(name_, how, &fd_, &st);
     if (rc != FL_OK) return rc;
-    platform::track_handle(fd_);
     id_ = st.id;
     return FL_OK;
 }

@@ -22,7 +22,7 @@ public:
     const std::string &lock_path() const override { return path_; }
 
 private:
-    int open_file();                  // A1 through dir_, tracked for fork
+    int open_file();                  // A1 through dir_
     int win(const platform::FileStat &st);  // foreign-content check, then A4
     int busy_error(int code, const char *what);  // message naming the holder
     bool ours_to_remove(const platform::FileStat &st);  // C2 content check

@@ -170,8 +170,7 @@ LockInfo describe_non_regular(const std::string &path, const platform::FileStat 
     info.stat = st;
     info.record.problem = "not a regular file";
     info.acquired_ms = st.mtime_ms;
-    info.age_known = st.mtime_ms >= 0 && st.mtime_ms <= now_ms + kFutureToleranceMs;
-    info.age_ms = info.age_known && now_ms > st.mtime_ms ? now_ms - st.mtime_ms : 0;
+    info.age_known = age_at(st.mtime_ms, now_ms, &info.age_ms);
     info.held = -1;
     info.verdict.reason = "no record: a " + st.kind + " holds none";
     info.stale = false;

@@ -7,6 +7,14 @@
 
 namespace filelock {
 
+bool age_at(int64_t t_ms, int64_t now_ms, int64_t *age_ms)
+{
+    // Both ends bounded before subtracting: no overflow, never negative.
+    const bool known = t_ms >= 0 && now_ms >= 0 && t_ms <= now_ms + kFutureToleranceMs;
+    *age_ms = known && now_ms > t_ms ? now_ms - t_ms : 0;
+    return known;
+}
+
 void apply_record(LockInfo *info, const std::string &text, int64_t now_ms)
 {
     info->record = parse_record(text);
@@ -19,9 +27,7 @@ void apply_record(LockInfo *info, const std::string &text, int64_t now_ms)
     const int64_t t = info->record.valid && info->record.acquired_ms >= 0 ? info->record.acquired_ms
                                                                           : info->stat.mtime_ms;
     info->acquired_ms = t;
-    // Both ends bounded before subtracting: no overflow, never negative.
-    info->age_known = t >= 0 && now_ms >= 0 && t <= now_ms + kFutureToleranceMs;
-    info->age_ms = info->age_known && now_ms > t ? now_ms - t : 0;
+    info->age_known = age_at(t, now_ms, &info->age_ms);
     if (info->target_path.empty())
         info->target_path =
             info->record.target.empty() ? target_beside(info->lock_path) : info->record.target;

@@ -16,6 +16,10 @@ namespace filelock {
 // epoch, a time is impossible and the age unknown.
 constexpr int64_t kFutureToleranceMs = 24LL * 3600 * 1000;
 
+// The age at `now_ms` of something dated `t_ms`: false (and *age_ms 0) when
+// `t_ms` is impossible; a time up to kFutureToleranceMs ahead is age 0.
+bool age_at(int64_t t_ms, int64_t now_ms, int64_t *age_ms);
+
 struct LockInfo {
     std::string lock_path;
     std::string target_path;

@@ -86,7 +86,8 @@ public:
     // truncating.  What is at `name` is looked at before it is opened: a
     // FIFO, device, directory or symlink is refused with FL_EUNSAFE without
     // being opened, and so is a regular file with more than one link.  On
-    // success *st describes the opened file.
+    // success *st describes the opened file.  The handle is dropped in a
+    // forked child (posix_fork.cpp, PROTOCOL I); close it with close_handle().
     int open_lock(const std::string &name, const OpenHow &how, Handle *out, FileStat *st) const;
 
     // Read at most `cap` bytes (plus one to detect oversize) from the
@@ -119,7 +120,7 @@ int try_lock(Handle h, bool shared, const std::string &path);
 int lock_blocking(Handle h, bool shared, const std::string &path);
 
 void unlock(Handle h);
-void close_handle(Handle h);
+void close_handle(Handle h);  // any handle; one from open_lock() is also forgotten for fork
 
 // lstat(path) into *st: FL_OK, FL_ENOENT, ...
 int stat_path(const std::string &path, FileStat *st);
@@ -132,26 +133,6 @@ int chmod_handle(Handle h, uint32_t mode, const std::string &path);
 // Read at most `cap` bytes (plus one to detect oversize) from offset 0.
 int read_handle(Handle h, size_t cap, std::string *out);
 
-// Lock descriptors a forked child must not keep (fork_guard.cpp): every
-// descriptor that is or may become locked is registered while it is open.
-// In a forked child each registered descriptor is pointed at /dev/null
-// (dup3): the child's reference to the locked open file is dropped (the
-// parent's lock stays: closing a reference never unlocks while another is
-// open), and the number stays taken until the child's own handle closes it,
-// so no unrelated descriptor of the child is ever closed in its place.
-void track_handle(Handle h);
-void untrack_handle(Handle h);  // call before close_handle()
-// While a ForkGate lives, fork() in another thread waits (its prepare
-// handler takes the gate exclusively): a descriptor opened and tracked under
-// the gate is never copied into a child untracked.  Never take a ForkGate
-// while holding a lock that a fork handler takes (the deadlock registry's).
-class ForkGate {
-public:
-    ForkGate();
-    ~ForkGate();
-    ForkGate(const ForkGate &) = delete;
-    ForkGate &operator=(const ForkGate &) = delete;
-};
 
 // --- held (PROTOCOL F) ------------------------------------------------------
 

@@ -141,7 +141,9 @@ void unlock(Handle h)
 
 void close_handle(Handle h)
 {
-    if (h >= 0) ::close(h);
+    if (h < 0) return;
+    detail::untrack_handle(h);
+    ::close(h);
 }
 
 int stat_path(const std::string &path, FileStat *st)

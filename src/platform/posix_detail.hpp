@@ -17,4 +17,26 @@ std::string kind_of(mode_t m);
 // saturate instead of overflowing.
 void fill_stat(const struct stat &s, FileStat *st);
 
+// Lock descriptors a forked child must not keep (posix_fork.cpp).  Every
+// descriptor open_lock() returns is tracked while it is open.  In a forked
+// child each tracked descriptor is pointed at /dev/null (dup2): the child's
+// reference to the locked open file is dropped (the parent's lock stays:
+// closing a reference never unlocks while another is open), and the number
+// stays taken until the child's own handle closes it, so no unrelated
+// descriptor of the child is ever closed in its place.
+void track_handle(int fd);
+void untrack_handle(int fd);
+
+// While a ForkGate lives, fork() in another thread waits (its prepare
+// handler waits the gate out): a descriptor opened and tracked under the
+// gate is never copied into a child untracked.  Never take a ForkGate while
+// holding a lock that a fork handler takes (the deadlock guard's).
+class ForkGate {
+public:
+    ForkGate();
+    ~ForkGate();
+    ForkGate(const ForkGate &) = delete;
+    ForkGate &operator=(const ForkGate &) = delete;
+};
+
 } // namespace filelock::platform::detail

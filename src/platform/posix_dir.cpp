@@ -176,6 +176,7 @@ int Dir::open_lock(const std::string &name, const OpenHow &how, Handle *out, Fil
     // Files appear and vanish under us (holders create and remove them);
     // each turn of this loop is someone else's progress.  A path that keeps
     // flipping for this long is being played with.
+    detail::ForkGate gate;  // tracked before any fork can copy it
     for (int turn = 0; turn < 10000; ++turn) {
         int fd = -1;
         if (try_create) {
@@ -222,6 +223,7 @@ int Dir::open_lock(const std::string &name, const OpenHow &how, Handle *out, Fil
             return refuse(path, s);
         }
         fill_stat(s, st);
+        detail::track_handle(fd);
         *out = fd;
         return FL_OK;
     }

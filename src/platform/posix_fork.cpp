@@ -8,6 +8,7 @@
 // not close (the child's handle still names the number and will close it
 // later); it points the number at /dev/null instead.
 #include "platform.hpp"
+#include "posix_detail.hpp"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -18,7 +19,7 @@
 #include <mutex>
 #include <unordered_set>
 
-namespace filelock::platform {
+namespace filelock::platform::detail {
 
 namespace {
 
@@ -108,4 +109,4 @@ void untrack_handle(Handle h)
     tracked().erase(h);
 }
 
-} // namespace filelock::platform
+} // namespace filelock::platform::detail
