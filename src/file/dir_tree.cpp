@@ -22,7 +22,7 @@ int DirTree::open_root(const std::string &path)
 size_t DirTree::add(size_t parent, const std::string &name)
 {
     const std::string &base = nodes_[parent].path;
-    std::string path = base.empty() || base.back() == '/' ? base + name : base + "/" + name;
+    std::string path = platform::join_path(base, name);
     nodes_.push_back(Node{parent, name, std::move(path), {}, false});
     return nodes_.size() - 1;
 }

@@ -20,14 +20,14 @@ uint64_t fnv1a64(const std::string &s)
 
 std::string parent_dir(const std::string &path)
 {
-    size_t slash = path.rfind('/');
+    size_t slash = platform::last_separator(path);
     if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
+    return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
 }
 
 std::string base_name(const std::string &path)
 {
-    size_t slash = path.rfind('/');
+    size_t slash = platform::last_separator(path);
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
@@ -43,7 +43,7 @@ std::string target_beside(const std::string &lock_path)
 int lock_paths_for(const std::string &target, const Options &opts, LockPaths *out)
 {
     if (target.empty()) return fail(FL_EINVAL, "target path is empty");
-    if (target.back() == '/') return fail(FL_EINVAL, "target path " + target + " ends in '/'");
+    if (platform::is_separator(target.back())) return fail(FL_EINVAL, "target path " + target + " ends in '/'");
     if (target.size() > 4000) return fail(FL_EINVAL, "target path is too long");
     platform::FileStat st;
     if (platform::stat_path(target, &st) == FL_OK && st.directory)
@@ -55,14 +55,13 @@ int lock_paths_for(const std::string &target, const Options &opts, LockPaths *ou
         out->target_abs.clear();
         return FL_OK;
     }
-    size_t slash = target.rfind('/');
-    std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+    const std::string base = base_name(target);
     std::string real;
     if (int rc = platform::real_dir(parent_dir(target), &real); rc != FL_OK) return rc;
-    std::string abs = real == "/" ? "/" + base : real + "/" + base;
+    const std::string abs = platform::join_path(real, base);
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(abs)));
-    out->lock_path = opts.lock_dir + "/" + base + "." + hex + ".lock";
+    out->lock_path = platform::join_path(opts.lock_dir, base + "." + hex + ".lock");
     out->target_abs = abs;
     return FL_OK;
 }

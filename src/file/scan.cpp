@@ -30,7 +30,7 @@ bool is_lock_name(const std::string &name)
 // "a//b///" -> "a//b": results read "a//b/x.lock", not "a//b////x.lock".
 std::string strip_trailing_slashes(std::string dir)
 {
-    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    while (dir.size() > 1 && platform::is_separator(dir.back())) dir.pop_back();
     return dir;
 }
 

@@ -1,21 +1,32 @@
 // platform.hpp - the platform seam.  Everything that differs between operating
-// systems lives behind these declarations.  On POSIX: posix.cpp (locks,
-// processes, time, waiting), posix_dir.cpp (lock files named inside an open
-// directory), posix_fork.cpp (lock descriptors in a forked child).  A
-// win32 set (LockFileEx) will implement the same declarations.  Callers see FL_E* codes
-// (with the last-error message set), never errno.
+// systems lives behind these declarations, implemented by one file per
+// mechanism: posix_file.cpp (flock on a descriptor, stat, records, paths),
+// posix_dir.cpp (lock files named inside an open directory), posix_fork.cpp
+// (lock descriptors in a forked child), posix_process.cpp (PID, host,
+// clocks), posix_wakeup.cpp (cross-thread wake-ups), and per system either
+// the Linux files (linux_proc.cpp: /proc liveness; linux_held.cpp:
+// /proc/locks; linux_watch.cpp: inotify) or the portable POSIX fallbacks
+// (posix_proc.cpp, posix_held.cpp, posix_watch.cpp).  src/meson.build picks
+// the set by host system.  The types here are opaque, so another set (win32:
+// LockFileEx, ReadDirectoryChangesW) is new files only.  Callers see FL_E*
+// codes (with the last-error message set), never errno.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace filelock::platform {
 
-using Handle = int;               // an open lock file (fd on POSIX)
+// An open lock file: a descriptor on POSIX; wide enough for a Windows HANDLE.
+using Handle = std::intptr_t;
 constexpr Handle kInvalid = -1;
+
+namespace detail {
+struct DirAccess;  // the platform files' way to a Dir's descriptor
+}
 
 struct FileId {
     uint64_t dev = 0;
@@ -106,10 +117,9 @@ public:
     // descriptor, released at once: 1 held, 0 not, -1 unknown.
     int probe_held(const std::string &name) const;
 
-    int native() const { return fd_; }
-
 private:
-    int fd_ = -1;
+    friend struct detail::DirAccess;
+    std::intptr_t fd_ = -1;
     std::string path_;
 };
 
@@ -136,21 +146,25 @@ int read_handle(Handle h, size_t cap, std::string *out);
 
 // --- held (PROTOCOL F) ------------------------------------------------------
 
-// A snapshot of the inodes that some process holds an OS lock on, taken
-// without side effects (Linux: /proc/locks).  `available` is false where the
-// platform has no such table; held() then probes.
+// A snapshot of the lock files some process holds an OS lock on, taken
+// without side effects where the system has a table of them (Linux:
+// /proc/locks); elsewhere every question is answered by a probe.
 class HeldIndex {
 public:
     static HeldIndex snapshot();
+    HeldIndex(HeldIndex &&) noexcept;
+    HeldIndex &operator=(HeldIndex &&) noexcept;
+    ~HeldIndex();
     // 1 held, 0 not held, -1 unknown.  May probe with a non-blocking lock on
     // a separate read-only descriptor where the table cannot answer.
     int held(const Dir &dir, const std::string &name, const FileId &id) const;
-    bool available() const { return available_; }
+    bool available() const { return table_ != nullptr; }
+
+    struct Table;  // defined by the platform file that builds it
 
 private:
-    bool available_ = false;
-    std::unordered_set<uint64_t> exact_;  // (dev, ino) keys from /proc/locks
-    mutable std::unordered_map<uint64_t, bool> table_answers_;  // per st_dev
+    HeldIndex() = default;
+    std::unique_ptr<Table> table_;
 };
 
 // --- processes and host -----------------------------------------------------
@@ -168,11 +182,6 @@ struct ProcessState {
 };
 ProcessState process_state(int64_t pid);
 
-// Start token parsing for /proc/<pid>/stat text: field 22, counted after the
-// LAST ')' (the command name may contain spaces and parentheses).  -1 when
-// malformed.  *state receives the state letter.
-int64_t parse_stat_start_token(const std::string &stat_text, char *state);
-
 // --- time -------------------------------------------------------------------
 
 int64_t monotonic_us();
@@ -180,26 +189,57 @@ int64_t realtime_ms();
 
 // --- waiting ----------------------------------------------------------------
 
-// Wakes a waiter when a lock file or its directory changes (Linux: inotify,
-// one instance per thread, kept for the thread's life).  A hint only: callers
-// still poll with a capped backoff.
+// A wake-up one thread sends to another's wait (cancellation).  It stays
+// signalled until clear(): a signal sent before the wait starts is not lost.
+class Wakeup {
+public:
+    Wakeup();
+    ~Wakeup();
+    Wakeup(const Wakeup &) = delete;
+    Wakeup &operator=(const Wakeup &) = delete;
+    void signal();  // any thread, any time
+    void clear();
+    // Sleep until signalled or `timeout_us` passed; true when signalled.
+    bool wait(int64_t timeout_us) const;
+
+    struct Impl;
+    const Impl *impl() const { return impl_.get(); }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Wakes a waiter when a lock file or its directory may have changed.  A hint
+// only: callers still poll with a capped backoff.  Without a change
+// notification mechanism it only sleeps.
 class ChangeWatch {
 public:
+    // `dir` is the lock file's directory, `file` the lock file's path.
     ChangeWatch(const std::string &dir, const std::string &file);
     ~ChangeWatch();
     ChangeWatch(const ChangeWatch &) = delete;
     ChangeWatch &operator=(const ChangeWatch &) = delete;
     // Re-arm the watch on whatever inode `file` names now.
     void rewatch_file();
-    // Sleep until an event or `timeout_us`; drains pending events.
-    void wait(int64_t timeout_us);
+    // Sleep until a change, a signal of `wake` (may be null) or `timeout_us`.
+    void wait(int64_t timeout_us, const Wakeup *wake = nullptr);
+
+    struct Impl;
 
 private:
-    int inotify_fd_ = -1;
-    int dir_wd_ = -1;
-    int file_wd_ = -1;
-    std::string file_;
+    std::unique_ptr<Impl> impl_;
 };
+
+// --- paths ------------------------------------------------------------------
+
+// Is `c` a directory separator?
+bool is_separator(char c);
+// Position of the last separator in `path`, npos when there is none.
+size_t last_separator(const std::string &path);
+// `dir` and `name` joined by one separator.
+std::string join_path(const std::string &dir, const std::string &name);
+// Is `path` absolute?
+bool is_absolute(const std::string &path);
 
 // --- directories -----------------------------------------------------------
 

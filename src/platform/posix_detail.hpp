@@ -8,7 +8,27 @@
 
 #include "platform.hpp"
 
-namespace filelock::platform::detail {
+namespace filelock::platform {
+
+struct Wakeup::Impl {
+    int rd = -1;  // readable while signalled (a pipe)
+    int wr = -1;
+};
+
+namespace detail {
+
+struct DirAccess {
+    static int fd(const Dir &d) { return static_cast<int>(d.fd_); }
+};
+
+// Read a small system file (/proc, /sys) whole, up to `cap` bytes.
+bool read_text(const char *path, std::string *out, size_t cap = 65536);
+
+// The descriptor a wait polls for `wake` (-1 when there is none).
+inline int wakeup_fd(const Wakeup *wake)
+{
+    return wake && wake->impl() ? wake->impl()->rd : -1;
+}
 
 // "regular file", "symlink", "FIFO", ...
 std::string kind_of(mode_t m);
@@ -39,4 +59,5 @@ public:
     ForkGate &operator=(const ForkGate &) = delete;
 };
 
-} // namespace filelock::platform::detail
+} // namespace detail
+} // namespace filelock::platform

@@ -94,7 +94,7 @@ ForkGate::~ForkGate()
     g_inside.fetch_sub(1);
 }
 
-void track_handle(Handle h)
+void track_handle(int h)
 {
     if (h < 0) return;
     install_once();
@@ -102,7 +102,7 @@ void track_handle(Handle h)
     tracked().insert(h);
 }
 
-void untrack_handle(Handle h)
+void untrack_handle(int h)
 {
     if (h < 0) return;
     std::lock_guard<std::mutex> g(g_mu);

@@ -1,6 +1,7 @@
 // The record format (PROTOCOL D) and /proc/<pid>/stat parsing.
 #include <gtest/gtest.h>
 
+#include "platform/linux_proc.hpp"
 #include "platform/platform.hpp"
 #include "file/record.hpp"
 
