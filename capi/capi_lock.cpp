@@ -103,7 +103,7 @@ FL_API int fl_options_set_shared(fl_options *opts, int shared)
 FL_API int fl_options_set_remove_on_release(fl_options *opts, int remove)
 {
     return set_option(opts, [&](filelock::Options &o) -> int {
-        o.remove_on_release = remove != 0;
+        o.file.remove_on_release = remove != 0;
         return FL_OK;
     });
 }
@@ -113,8 +113,8 @@ FL_API int fl_options_set_file_mode(fl_options *opts, uint32_t mode)
     return set_option(opts, [&](filelock::Options &o) -> int {
         int rc = filelock::check_file_mode(mode);
         if (rc == FL_OK) {
-            o.create_mode = mode;
-            o.mode_explicit = true;
+            o.file.create_mode = mode;
+            o.file.mode_explicit = true;
         }
         return rc;
     });
@@ -133,8 +133,8 @@ FL_API int fl_options_set_tag(fl_options *opts, const char *tag)
 FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir)
 {
     return set_option(opts, [&](filelock::Options &o) -> int {
-        o.lock_dir = dir ? dir : "";
-        while (o.lock_dir.size() > 1 && o.lock_dir.back() == '/') o.lock_dir.pop_back();
+        o.file.lock_dir = dir ? dir : "";
+        while (o.file.lock_dir.size() > 1 && o.file.lock_dir.back() == '/') o.file.lock_dir.pop_back();
         return FL_OK;
     });
 }

@@ -8,8 +8,9 @@
 #include <system_error>
 #include <thread>
 
-#include "file/cleanup.hpp"
+#include "cancel.hpp"
 #include "duration.hpp"
+#include "engine.hpp"
 #include "error.hpp"
 #include "filelock.h"
 #include "lock.hpp"
@@ -81,11 +82,7 @@ Batch::Settings Batch::settings() const
 
 void Batch::stop(Run &run)
 {
-    // Taking the run's mutex before notifying closes the gap between a
-    // waiter's check of the flag and its wait: the wake-up cannot be lost.
-    run.cancel.store(true);
-    { std::lock_guard<std::mutex> g(run.mu); }
-    run.cv.notify_all();
+    run.cancel.fire();
 }
 
 void Batch::cancel()
@@ -96,9 +93,13 @@ void Batch::cancel()
 
 bool Batch::delay(Run &run, int64_t ms) const
 {
-    std::unique_lock<std::mutex> lk(run.mu);
-    return !run.cv.wait_for(lk, std::chrono::milliseconds(std::max<int64_t>(0, ms)),
-                            [&] { return run.cancel.load(); });
+    // The wake-up stays signalled once fired: a cancel that comes before
+    // the sleep starts is not lost.
+    if (run.cancel.fired()) return false;
+    const int64_t until = platform::monotonic_us() + std::max<int64_t>(0, ms) * 1000;
+    for (int64_t left; (left = until - platform::monotonic_us()) > 0;)
+        if (run.cancel.wakeup()->wait(left)) return false;
+    return !run.cancel.fired();
 }
 
 void Batch::mark_not_started(const Run &run, FileResult *r)
@@ -157,7 +158,7 @@ void Batch::process_file(const std::string &path, const ProcessFn &process, Run 
 {
     bool processed = false;  // the callback has run: its outcome must survive
     try {
-        if (run.cancel.load()) {
+        if (run.cancel.fired()) {
             mark_not_started(run, r);
             return;
         }
@@ -204,38 +205,6 @@ void Batch::process_file(const std::string &path, const ProcessFn &process, Run 
     }
 }
 
-void Batch::cleanup_stale(const std::vector<std::string> &paths) const
-{
-    // The working directory (the original system's rule) and every directory
-    // that holds one of this batch's lock files, each without descending: a
-    // batch started from $HOME must not walk the whole tree on every run.
-    // Lock files sit in the lock directory, or beside their targets: no
-    // per-file lookup is needed to know where.
-    std::set<std::string> dirs{platform::current_dir()};
-    if (!cfg_.lock_directory.empty())
-        dirs.insert(cfg_.lock_directory);
-    else
-        for (const std::string &p : paths) dirs.insert(parent_dir(p));
-    ScanOptions so;
-    so.threshold_ms = cfg_.stale_threshold_ms;
-    so.max_depth = 0;
-    for (const std::string &dir : dirs) {
-        CleanReport rep;
-        if (cleanup_stale_locks(dir, so, &rep) != FL_OK) {
-            // Not fatal: stale lock files never block an acquire (their OS
-            // lock died with their holder); they are only litter.
-            log::write(FL_LOG_WARN, "batch: stale lock cleanup skipped: " + last_error());
-            clear_error();
-            continue;
-        }
-        if (!rep.removed.empty() && log::enabled(FL_LOG_INFO))
-            log::write(FL_LOG_INFO, "batch: removed " + std::to_string(rep.removed.size()) +
-                                        " stale lock file(s) in " + dir);
-        for (const ScanError &e : rep.errors)
-            if (log::enabled(FL_LOG_DEBUG)) log::write(FL_LOG_DEBUG, "batch: cleanup: " + e.message);
-    }
-}
-
 void Batch::run(const std::vector<std::string> &paths, const ProcessFn &process,
                 BatchResults *out)
 {
@@ -248,7 +217,12 @@ void Batch::run(const std::vector<std::string> &paths, const ProcessFn &process,
 
     Run run;
     Registration reg(*this, run);
-    if (cfg_.enabled && cfg_.cleanup_stale_locks) cleanup_stale(paths);
+    if (cfg_.enabled && cfg_.cleanup_stale_locks) {
+        const Backend *backend = nullptr;
+        if (backend_for(opts_, &backend) == FL_OK)
+            backend->start_of_run(paths, opts_, cfg_.stale_threshold_ms);
+        clear_error();
+    }
 
     std::atomic<size_t> next{0};
     std::mutex progress_mu;  // serialises progress calls and orders `done`

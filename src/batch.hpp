@@ -4,7 +4,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cancel.hpp"
 #include "config.hpp"
 #include "filelock.h"
 #include "options.hpp"
@@ -71,14 +71,11 @@ public:
     const Config &config() const { return cfg_; }
 
 private:
-    // One run's shared state: its cancel flag (also raised by stop on
-    // failure) and the condition variable that makes retry delays end
-    // early when it is raised.
+    // One run's shared state: its cancellation source (also fired by stop
+    // on failure), which ends lock waits and retry delays early.
     struct Run {
-        std::atomic<bool> cancel{false};
+        Cancel cancel;
         std::atomic<bool> stopped{false};  // raised by stop-on-failure
-        std::mutex mu;
-        std::condition_variable cv;
     };
     struct Settings {
         size_t workers = 0;
@@ -93,8 +90,7 @@ private:
                       bool skip_locked, FileResult *r) const;
     int acquire_with_retries(class Lock &lock, Run &run, bool skip_locked, FileResult *r) const;
     bool delay(Run &run, int64_t ms) const;  // false: cancelled during the delay
-    void cleanup_stale(const std::vector<std::string> &paths) const;  // once per run()
-    static void stop(Run &run);  // raise the flag, wake retry delays
+    static void stop(Run &run);  // fire the run's cancel
     static void mark_not_started(const Run &run, FileResult *r);
 
     Config cfg_;

@@ -390,13 +390,13 @@ Options Config::to_options() const
     o.timeout_ms = timeout_ms;
     o.poll_interval_ms = poll_interval_ms;
     o.shared = shared;
-    o.remove_on_release = remove_lock_files;
+    o.file.remove_on_release = remove_lock_files;
     if (lock_file_mode_set) {
-        o.create_mode = lock_file_mode;
-        o.mode_explicit = true;
+        o.file.create_mode = lock_file_mode;
+        o.file.mode_explicit = true;
     }
     o.tag = tag;
-    o.lock_dir = lock_directory;
+    o.file.lock_dir = lock_directory;
     return o;
 }
 

@@ -1,27 +1,91 @@
-// engine.hpp - the interface every lock backend implements.  Today the only
-// backend is the lock file (src/file/file_engine.cpp); a coordination-service backend
-// (etcd: lease + revision) will implement the same interface, so handles,
-// batch and CLI do not change.
+// engine.hpp - the interface every lock backend implements, and the factory
+// that picks one by options.  The engine-neutral parts (the handle's
+// acquire loop in lock.cpp, batch, queries that wait) see only this.
+//
+// The lock-file backend is src/file/ (file_backend.cpp registers it).  A
+// further backend is a new folder with a Backend and a LockEngine, and one
+// line in backend_for() (engine.cpp); the handle, batch, C API and CLI do
+// not change.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "options.hpp"
 
 namespace filelock {
 
+namespace platform {
+class Wakeup;
+}
+
+// What the same-thread guard keys a lock by: equal for two handles on the
+// same lock object (file backend: device and inode).
+struct LockId {
+    uint64_t hi = 0;
+    uint64_t lo = 0;
+    bool operator==(const LockId &o) const { return hi == o.hi && lo == o.lo; }
+};
+
+// One lock object seen through one handle.  Not thread-safe; the handle
+// serialises calls.
 class LockEngine {
 public:
     virtual ~LockEngine() = default;
-    // timeout_ms: 0 one attempt, < 0 no limit, > 0 limit.  `cancel` (may be
-    // null) ends a wait early with FL_ECANCELED.  Returns FL_* codes.
-    virtual int acquire(int64_t timeout_ms, const std::atomic<bool> *cancel) = 0;
+
+    // One attempt without waiting: FL_OK (held now), FL_EBUSY, or an error.
+    // Whatever an attempt opened stays open for the next one until
+    // stop_waiting() or release().
+    virtual int try_once() = 0;
+    // Before the first sleep: arm whatever tells sleep() that something may
+    // have changed.  The caller tries once more before sleeping.
+    virtual void arm() = 0;
+    // Sleep until the lock may have changed, `wake` (may be null) is
+    // signalled, or `max_us` passed.
+    virtual void sleep(int64_t max_us, const platform::Wakeup *wake) = 0;
+    // Wait with no limit inside the OS: FL_OK (held), FL_EBUSY (try again:
+    // the object changed under the wait), or an error.
+    virtual int block() = 0;
+    // A wait ended without the lock: drop what the attempts opened.
+    virtual void stop_waiting() = 0;
+
+    // The same-thread guard's key; valid after try_once() returned FL_OK or
+    // FL_EBUSY.
+    virtual LockId identity() const = 0;
+    // Words naming the current holder for a message, " held by pid 12 on
+    // host" style (leading space), "" when nothing is known.
+    virtual std::string describe_holder() = 0;
+
     // Full release; idempotent.
     virtual int release() = 0;
     // Forked child: drop inherited resources without unlocking or removing.
     virtual void abandon() = 0;
-    virtual bool held() const = 0;
     virtual const std::string &lock_path() const = 0;
 };
+
+// A backend as a whole: how its locks are made, and what it does before a
+// batch run.
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual const char *name() const = 0;
+    // A lock protecting `target`: the backend derives its lock object.
+    virtual int make(const std::string &target, const Options &opts,
+                     std::unique_ptr<LockEngine> *out, std::string *lock_path) const = 0;
+    // A lock on the object `name` itself (an explicit lock file).  Errors
+    // in `name` may wait for the first acquire when opts.defer_path_errors.
+    virtual int make_explicit(const std::string &name, const Options &opts,
+                              std::unique_ptr<LockEngine> *out) const = 0;
+    // Start-of-run maintenance for a batch over `targets` (the lock-file
+    // backend removes stale lock files).  Never fatal: failures are logged.
+    virtual void start_of_run(const std::vector<std::string> &targets, const Options &opts,
+                              int64_t stale_threshold_ms) const = 0;
+};
+
+// The backend opts.backend names ("" or "file": lock files).  FL_ENOTSUP
+// with a message for a backend this build does not have.
+int backend_for(const Options &opts, const Backend **out);
 
 } // namespace filelock

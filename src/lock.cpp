@@ -1,32 +1,51 @@
 #include "lock.hpp"
 
+#include "cancel.hpp"
 #include "error.hpp"
-#include "file/file_engine.hpp"
 #include "filelock.h"
-#include "file/paths.hpp"
+#include "log.hpp"
 #include "platform/platform.hpp"
+#include "thread_guard.hpp"
+#include "wait.hpp"
 
 namespace filelock {
 
 int Lock::create(const std::string &target, const Options &opts, std::unique_ptr<Lock> *out)
 {
-    LockPaths paths;
-    if (int rc = lock_paths_for(target, opts, &paths); rc != FL_OK) return rc;
+    const Backend *backend = nullptr;
+    if (int rc = backend_for(opts, &backend); rc != FL_OK) return rc;
     std::unique_ptr<Lock> l(new Lock());
+    std::string lock_path;
+    if (int rc = backend->make(target, opts, &l->engine_, &lock_path); rc != FL_OK) return rc;
     l->target_ = target;
     l->opts_ = opts;
     l->owner_pid_ = platform::current_pid();
-    l->engine_ = std::make_unique<FileEngine>(paths.lock_path, paths.target_abs, opts);
+    *out = std::move(l);
+    return FL_OK;
+}
+
+int Lock::create_explicit(const std::string &name, const Options &opts, std::unique_ptr<Lock> *out)
+{
+    const Backend *backend = nullptr;
+    if (int rc = backend_for(opts, &backend); rc != FL_OK) return rc;
+    std::unique_ptr<Lock> l(new Lock());
+    if (int rc = backend->make_explicit(name, opts, &l->engine_); rc != FL_OK) return rc;
+    l->target_ = "";
+    l->opts_ = opts;
+    l->owner_pid_ = platform::current_pid();
     *out = std::move(l);
     return FL_OK;
 }
 
 Lock::~Lock()
 {
-    if (forked())
+    if (!engine_) return;  // create() failed
+    if (forked()) {
         engine_->abandon();
-    else
-        engine_->release();
+        return;
+    }
+    if (guarded_) thread_guard::remove(engine_->identity(), this);
+    engine_->release();
 }
 
 bool Lock::forked() const
@@ -34,7 +53,7 @@ bool Lock::forked() const
     return platform::current_pid() != owner_pid_;
 }
 
-int Lock::acquire(int64_t timeout_ms, const std::atomic<bool> *cancel)
+int Lock::acquire(int64_t timeout_ms, Cancel *cancel)
 {
     if (forked())
         return fail(FL_EFORKED, "handle for " + lock_path() +
@@ -47,9 +66,62 @@ int Lock::acquire(int64_t timeout_ms, const std::atomic<bool> *cancel)
         ++depth_;  // reentrant: same handle, counted
         return FL_OK;
     }
-    int rc = engine_->acquire(timeout_ms, cancel);
-    if (rc == FL_OK) depth_ = 1;
-    return rc;
+    if (!cancel) cancel = opts_.cancel.get();
+    if (cancel && cancel->fired())
+        return fail(FL_ECANCELED, "cancelled before waiting for " + lock_path());
+    int rc = wait_for(timeout_ms, cancel);
+    if (rc != FL_OK) {
+        engine_->stop_waiting();
+        return rc;
+    }
+    return won();
+}
+
+int Lock::won()
+{
+    depth_ = 1;
+    if (opts_.deadlock_check) {
+        thread_guard::add(engine_->identity(), this, opts_.shared);
+        guarded_ = true;
+    }
+    return FL_OK;
+}
+
+// PROTOCOL B: try, and while busy, wait as Wait says (arm, then sleep with
+// backoff until the deadline or a cancel).
+int Lock::wait_for(int64_t timeout_ms, Cancel *cancel)
+{
+    LockEngine &e = *engine_;
+    Wait wait(timeout_ms, opts_.poll_interval_ms, cancel);
+    bool logged_wait = false;
+    for (;;) {
+        int rc = e.try_once();
+        if (rc != FL_EBUSY) return rc;
+        if (opts_.deadlock_check && thread_guard::self_deadlock(e.identity(), this, opts_.shared))
+            return fail(FL_EDEADLK, "this thread already holds " + lock_path() +
+                                        " through another handle; waiting would deadlock");
+        if (timeout_ms == 0) return fail(FL_EBUSY, "lock busy: " + lock_path() + e.describe_holder());
+        if (!logged_wait && log::enabled(FL_LOG_INFO)) {
+            logged_wait = true;
+            log::write(FL_LOG_INFO, "waiting for " + lock_path() + e.describe_holder());
+        }
+        if (wait.may_block()) {
+            rc = e.block();
+            if (rc != FL_EBUSY) return rc;
+            continue;
+        }
+        switch (wait.next()) {
+        case Wait::kArm:
+            e.arm();
+            continue;  // armed now: try once more before sleeping
+        case FL_ECANCELED:
+            return fail(FL_ECANCELED, "cancelled while waiting for " + lock_path());
+        case FL_ETIMEDOUT:
+            return fail(FL_ETIMEDOUT, "timed out waiting for " + lock_path() + e.describe_holder());
+        default:
+            e.sleep(wait.sleep_us(), wait.wakeup());  // woken: try the lock first, it is the likely news
+        }
+    }
 }
 
 int Lock::release()
@@ -63,6 +135,8 @@ int Lock::release()
     }
     if (depth_ == 0) return FL_OK;
     if (--depth_ > 0) return FL_OK;
+    if (guarded_) thread_guard::remove(engine_->identity(), this);
+    guarded_ = false;
     return engine_->release();
 }
 

@@ -1,8 +1,8 @@
-// lock.hpp - a lock handle: reentrancy, fork safety and the default timeout
-// on top of a LockEngine (fl_lock behind the C API).
+// lock.hpp - a lock handle (fl_lock behind the C API): reentrancy, fork
+// safety, the default timeout, the same-thread guard and the acquire loop,
+// on top of whichever LockEngine the options' backend makes.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -11,14 +11,20 @@
 
 namespace filelock {
 
+class Cancel;
+
 class Lock {
 public:
-    // Validates the target and derives the lock path; see paths.hpp.
+    // A lock protecting `target` (the backend derives the lock object).
     static int create(const std::string &target, const Options &opts, std::unique_ptr<Lock> *out);
+    // A lock on the object `name` itself (an explicit lock file).
+    static int create_explicit(const std::string &name, const Options &opts,
+                               std::unique_ptr<Lock> *out);
     ~Lock();
 
-    // FL_WAIT_DEFAULT resolves to the options' timeout.
-    int acquire(int64_t timeout_ms, const std::atomic<bool> *cancel = nullptr);
+    // FL_WAIT_DEFAULT resolves to the options' timeout.  `cancel`, when
+    // given, replaces the options' cancellation source for this call.
+    int acquire(int64_t timeout_ms, Cancel *cancel = nullptr);
     int release();
     int held() const;  // 1, 0, FL_EFORKED
     const std::string &lock_path() const { return engine_->lock_path(); }
@@ -28,11 +34,14 @@ public:
 private:
     Lock() = default;
     bool forked() const;
+    int wait_for(int64_t timeout_ms, Cancel *cancel);
+    int won();
 
     std::string target_;
     Options opts_;
     int64_t owner_pid_ = 0;
     int depth_ = 0;
+    bool guarded_ = false;  // registered with the same-thread guard
     std::unique_ptr<LockEngine> engine_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace filelock {
@@ -16,16 +17,29 @@ inline bool waits_forever(int64_t timeout_ms)
     return timeout_ms < 0 || timeout_ms > kForeverBeyondMs;
 }
 
+class Cancel;
+
+// What the lock-file backend alone reads.
+struct FileOptions {
+    bool remove_on_release = true;
+    uint32_t create_mode = 0644;     // open(2) mode for a created file (umask applies)
+    bool mode_explicit = false;      // also fchmod to create_mode after locking
+    bool write_record = true;        // false: the lock file stays empty (no PID record)
+    std::string lock_dir;            // "" = beside the target
+};
+
 struct Options {
+    // Engine-neutral.
     int64_t timeout_ms = 30000;      // FL_WAIT_DEFAULT resolves to this
     int64_t poll_interval_ms = 500;  // cap of the waiting backoff
     bool shared = false;
-    bool remove_on_release = true;
-    uint32_t create_mode = 0644;     // open(2) mode (umask applies)
-    bool mode_explicit = false;      // fchmod to create_mode after locking
     std::string tag;                 // record `tag=`
-    std::string lock_dir;            // "" = beside the target
     bool deadlock_check = true;      // FL_EDEADLK for a second handle on the same OS thread
+    std::string backend;             // "" or "file"; see engine.hpp
+    std::shared_ptr<Cancel> cancel;  // fired: waits return FL_ECANCELED
+    bool defer_path_errors = false;  // explicit lock file: report path errors at acquire
+    // The lock-file backend.
+    FileOptions file;
 };
 
 // Validation shared by the C setters and the config loader.  Each returns

@@ -6,10 +6,12 @@
 #include "file/cleanup.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "error.hpp"
 #include "filelock.h"
 #include "log.hpp"
+#include "options.hpp"
 #include "file/paths.hpp"
 #include "platform/platform.hpp"
 #include "file/record.hpp"
@@ -155,6 +157,29 @@ int cleanup_stale_locks(const std::string &dir, const ScanOptions &opts, CleanRe
     if (int rc = scan_locks(dir, opts, &scan); rc != FL_OK) return rc;
     remove_stale(std::move(scan), opts, out);
     return FL_OK;
+}
+
+void cleanup_for_targets(const std::vector<std::string> &targets, const Options &opts,
+                         int64_t threshold_ms, CleanReport *out)
+{
+    std::set<std::string> dirs{"."};
+    if (!opts.file.lock_dir.empty())
+        dirs.insert(opts.file.lock_dir);
+    else
+        for (const std::string &t : targets) dirs.insert(parent_dir(t));
+    ScanOptions so;
+    so.threshold_ms = threshold_ms;
+    so.max_depth = 0;
+    for (const std::string &dir : dirs) {
+        CleanReport rep;
+        if (int rc = cleanup_stale_locks(dir, so, &rep); rc != FL_OK) {
+            out->errors.push_back(ScanError{dir, last_error(), rc});
+            clear_error();
+            continue;
+        }
+        for (LockInfo &i : rep.removed) out->removed.push_back(std::move(i));
+        for (ScanError &e : rep.errors) out->errors.push_back(std::move(e));
+    }
 }
 
 } // namespace filelock

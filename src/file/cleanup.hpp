@@ -75,3 +75,18 @@ int cleanup_stale_locks(const std::string &dir, const ScanOptions &opts, CleanRe
 void remove_stale(ScanResult scan, const ScanOptions &opts, CleanReport *out);
 
 } // namespace filelock
+
+namespace filelock {
+
+struct Options;
+
+// Start-of-run cleanup (the original system's rule) for locks on `targets`:
+// the working directory and every directory that holds one of their lock
+// files (the lock directory, or each target's own directory), each without
+// descending, so a run started from $HOME never walks the whole tree.
+// Directories that cannot be scanned are reported in out->errors, not
+// returned: a stale lock file never blocks an acquire, it is only litter.
+void cleanup_for_targets(const std::vector<std::string> &targets, const Options &opts,
+                         int64_t threshold_ms, CleanReport *out);
+
+} // namespace filelock

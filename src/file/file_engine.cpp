@@ -11,7 +11,6 @@
 #include "log.hpp"
 #include "file/paths.hpp"
 #include "file/record.hpp"
-#include "file/thread_guard.hpp"
 
 namespace filelock {
 
@@ -67,13 +66,20 @@ int FileEngine::give_up(int rc)
     return rc;
 }
 
+void FileEngine::defer_error(int code, std::string message)
+{
+    deferred_code_ = code;
+    deferred_message_ = std::move(message);
+}
+
 int FileEngine::open_file()
 {
     platform::OpenHow how;
-    how.create = true;
-    how.write = !opts_.shared;  // a shared holder writes nothing
-    how.expect_absent = opts_.remove_on_release;
-    how.mode = opts_.create_mode;
+    how.create = !directory_;
+    how.write = !opts_.shared && opts_.file.write_record && !directory_;
+    how.expect_absent = opts_.file.remove_on_release;
+    how.mode = opts_.file.create_mode;
+    how.directory = directory_;
     platform::FileStat st;
     int rc = dir_.open_lock(name_, how, &fd_, &st);
     if (rc != FL_OK) return rc;
@@ -81,33 +87,39 @@ int FileEngine::open_file()
     return FL_OK;
 }
 
-int FileEngine::busy_error(int code, const char *what)
+std::string FileEngine::describe_holder()
 {
-    std::string holder;
     std::string text;
     platform::FileStat st;
-    if (dir_.valid() && dir_.read_small(name_, kMaxRecordBytes, &text, &st) == FL_OK) {
-        LockInfo info;
-        info.lock_path = path_;
-        info.stat = st;
-        apply_record(&info, text, platform::realtime_ms());
-        if (info.record.valid) {
-            holder = " held by pid " + std::to_string(info.record.pid);
-            if (!info.record.host.empty()) holder += " on " + info.record.host;
-            if (info.age_known && info.record.acquired_ms >= 0)
-                holder += " for " + format_duration_ms(info.age_ms);
-        } else if (st.size_bytes == 0) {
-            holder = " held (shared, or by a tool that writes no record)";
-        }
+    if (!dir_.valid() || directory_ || dir_.read_small(name_, kMaxRecordBytes, &text, &st) != FL_OK) {
+        clear_error();
+        return "";
     }
-    return fail(code, std::string(what) + " " + path_ + holder);
+    LockInfo info;
+    info.lock_path = path_;
+    info.stat = st;
+    apply_record(&info, text, platform::realtime_ms());
+    std::string holder;
+    if (info.record.valid) {
+        holder = " held by pid " + std::to_string(info.record.pid);
+        if (!info.record.host.empty()) holder += " on " + info.record.host;
+        if (info.age_known && info.record.acquired_ms >= 0)
+            holder += " for " + format_duration_ms(info.age_ms);
+    } else if (st.size_bytes == 0) {
+        holder = " held (shared, or by a tool that writes no record)";
+    }
+    return holder;
 }
 
 int FileEngine::win(const platform::FileStat &st)
 {
+    const bool writes = !opts_.shared && opts_.file.write_record;
     // Only a file that is empty or a lock record is ours to write, chmod
-    // and (later) remove; anything else stays exactly as it is.
-    if (st.size_bytes > 0) {
+    // and (later) remove; anything else stays exactly as it is.  A holder
+    // that writes nothing and keeps the file touches no byte of it, so it
+    // may lock any regular file (the flock(1) habit).
+    const bool touches = writes || opts_.file.remove_on_release || opts_.file.mode_explicit;
+    if (st.size_bytes > 0 && touches) {
         std::string text, what;
         int rc = platform::read_handle(fd_, kMaxRecordBytes, &text);
         if (rc != FL_OK) return give_up(refail(rc, last_error() + " (" + path_ + ")"));
@@ -120,11 +132,12 @@ int FileEngine::win(const platform::FileStat &st)
                                     "file of another tool"));
         }
     }
-    if (!opts_.shared) {
+    if (writes) {
         Record rec = make_own_record(opts_.tag, target_abs_);
         written_ = format_record(rec);
         int rc = platform::write_record(fd_, written_, path_);
-        if (rc == FL_OK && opts_.mode_explicit) rc = platform::chmod_handle(fd_, opts_.create_mode, path_);
+        if (rc == FL_OK && opts_.file.mode_explicit)
+            rc = platform::chmod_handle(fd_, opts_.file.create_mode, path_);
         if (rc != FL_OK) {
             // What was written may be partial: leave the file to the next
             // acquirer (a cut-short record is taken over), remove nothing.
@@ -132,81 +145,80 @@ int FileEngine::win(const platform::FileStat &st)
             platform::unlock(fd_);
             return give_up(rc);
         }
-    } else if (opts_.mode_explicit) {
-        platform::chmod_handle(fd_, opts_.create_mode, path_);
+    } else if (opts_.file.mode_explicit && !directory_) {
+        platform::chmod_handle(fd_, opts_.file.create_mode, path_);
     }
     held_ = true;
+    watch_.reset();
     close_retired();  // the hand-off is over
-    if (opts_.deadlock_check) thread_guard::add(id_, this, opts_.shared);
     return FL_OK;
 }
 
-int FileEngine::acquire(int64_t timeout_ms, const std::atomic<bool> *cancel)
+int FileEngine::locked()
+{
+    // A3: we hold the inode we opened; is it still the one at the path,
+    // with no other name (a hard link made while we waited)?
+    platform::FileStat st;
+    int same = dir_.entry_is(name_, id_, &st);
+    if (same == 1) return win(st);
+    platform::unlock(fd_);
+    if (same < 0) return give_up(same);
+    retire_handle();  // released-and-removed under us: start over (A1)
+    if (watch_) watch_->rewatch_file();
+    return FL_EBUSY;
+}
+
+int FileEngine::try_once()
 {
     if (held_) return FL_OK;
-    const bool forever = waits_forever(timeout_ms);
-    const bool blocking = forever && cancel == nullptr;
-    const int64_t start_us = platform::monotonic_us();
-    const int64_t deadline_us = forever ? INT64_MAX : start_us + timeout_ms * 1000;
-    const int64_t cap_us = std::max<int64_t>(1000, opts_.poll_interval_ms * 1000);
-    int64_t backoff_us = 1000;
-    std::unique_ptr<platform::ChangeWatch> watch;
-    bool logged_wait = false;
-
+    if (deferred_code_ != 0) return fail(deferred_code_, deferred_message_);
     if (!dir_.valid()) {
         if (int rc = platform::Dir::open(dir_path_, &dir_); rc != FL_OK)
             return refail(rc, last_error() + " (the directory of lock file " + path_ + ")");
     }
-    for (;;) {
+    // A lock file that was just removed under us is retried at once: that
+    // is a hand-off in progress, not contention.
+    for (int turn = 0; turn < 100; ++turn) {
         if (fd_ == platform::kInvalid) {
             if (int rc = open_file(); rc != FL_OK) return give_up(rc);  // A1
         }
-        int rc = platform::try_lock(fd_, opts_.shared, path_);  // A2
-        if (rc == FL_EBUSY) {
-            if (opts_.deadlock_check && thread_guard::self_deadlock(id_, this, opts_.shared))
-                return give_up(fail(FL_EDEADLK, "this thread already holds " + path_ +
-                                                    " through another handle; waiting would deadlock"));
-            if (timeout_ms == 0) return give_up(busy_error(FL_EBUSY, "lock busy:"));
-            if (!logged_wait && log::enabled(FL_LOG_INFO)) {
-                logged_wait = true;
-                busy_error(FL_EBUSY, "waiting for");
-                log::write(FL_LOG_INFO, last_error());
-                clear_error();
-            }
-            if (blocking) {
-                rc = platform::lock_blocking(fd_, opts_.shared, path_);
-            } else {
-                if (!watch) {
-                    watch = std::make_unique<platform::ChangeWatch>(dir_path_, path_);
-                    continue;  // armed now: try once more before sleeping
-                }
-                if (cancel && cancel->load(std::memory_order_relaxed))
-                    return give_up(fail(FL_ECANCELED, "cancelled while waiting for " + path_));
-                int64_t now = platform::monotonic_us();
-                if (now >= deadline_us) return give_up(busy_error(FL_ETIMEDOUT, "timed out waiting for"));
-                // If the file we wait on was removed or replaced, wait on the
-                // new one instead (and re-arm the watch on it).
-                if (dir_.entry_is(name_, id_) != 1) {
-                    retire_handle();
-                    watch->rewatch_file();
-                    continue;
-                }
-                watch->wait(std::min(backoff_us, deadline_us - now));
-                backoff_us = std::min(backoff_us * 2, cap_us);
-                continue;  // woken: try the lock first, it is the likely news
-            }
-        }
+        int rc = platform::try_lock(fd_, opts_.shared || directory_, path_);  // A2
+        if (rc == FL_EBUSY) return FL_EBUSY;
         if (rc != FL_OK) return give_up(rc);
-        // A3: we hold the inode we opened; is it still the one at the path,
-        // with no other name (a hard link made while we waited)?
-        platform::FileStat st;
-        int same = dir_.entry_is(name_, id_, &st);
-        if (same == 1) return win(st);
-        platform::unlock(fd_);
-        if (same < 0) return give_up(same);
-        retire_handle();  // released-and-removed under us: start over (A1)
-        if (watch) watch->rewatch_file();
+        rc = locked();
+        if (rc != FL_EBUSY) return rc;
     }
+    return FL_EBUSY;
+}
+
+int FileEngine::block()
+{
+    int rc = platform::lock_blocking(fd_, opts_.shared || directory_, path_);
+    if (rc != FL_OK) return give_up(rc);
+    return locked();
+}
+
+void FileEngine::arm()
+{
+    watch_ = std::make_unique<platform::ChangeWatch>(dir_path_, path_);
+}
+
+void FileEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
+{
+    // If the file we wait on was removed or replaced, wait on the new one
+    // instead (and re-arm the watch on it): no sleep, it is news.
+    if (dir_.entry_is(name_, id_) != 1) {
+        retire_handle();
+        if (watch_) watch_->rewatch_file();
+        return;
+    }
+    if (watch_) watch_->wait(max_us, wake);
+}
+
+void FileEngine::stop_waiting()
+{
+    watch_.reset();
+    give_up(FL_OK);
 }
 
 bool FileEngine::ours_to_remove(const platform::FileStat &st)
@@ -215,11 +227,12 @@ bool FileEngine::ours_to_remove(const platform::FileStat &st)
     // a program that wrote its own data into the lock file while we held it
     // keeps that data.
     std::string text, what;
-    if (!opts_.shared && st.size_bytes != static_cast<int64_t>(written_.size())) {
+    const bool wrote = !opts_.shared && opts_.file.write_record;
+    if (wrote && st.size_bytes != static_cast<int64_t>(written_.size())) {
         what = "its size changed";
     } else if (platform::read_handle(fd_, kMaxRecordBytes, &text) != FL_OK) {
         what = "it could not be read back";
-    } else if (opts_.shared ? takeover_allowed(text, &what) : text == written_) {
+    } else if (wrote ? text == written_ : takeover_allowed(text, &what)) {
         return true;
     } else if (what.empty()) {
         what = "another program wrote to it";
@@ -235,8 +248,7 @@ int FileEngine::release()
         give_up(FL_OK);
         return FL_OK;
     }
-    thread_guard::remove(id_, this);
-    if (opts_.remove_on_release) {
+    if (opts_.file.remove_on_release && !directory_) {
         // C2: unlink only while holding, only our inode, only from the
         // directory checked.  A shared holder must first become the only
         // holder.
@@ -255,8 +267,8 @@ int FileEngine::release()
 
 void FileEngine::abandon()
 {
-    if (held_) thread_guard::remove(id_, this);
     held_ = false;
+    watch_.reset();
     give_up(FL_OK);  // close only: the parent still holds
 }
 

@@ -1,7 +1,8 @@
-// file_engine.hpp - the lock-file backend: PROTOCOL A (acquire), B (waiting)
-// and C (release) on one lock file.
+// file_engine.hpp - the lock-file backend's engine: PROTOCOL A (acquire),
+// B (waiting) and C (release) on one lock file.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "engine.hpp"
@@ -12,19 +13,32 @@ namespace filelock {
 
 class FileEngine final : public LockEngine {
 public:
+    // `lock_path` is the lock file; `target_abs` goes into the record's
+    // `target=` ("" for none).  An explicit lock file that is a directory
+    // is locked read-only with no record (`is_dir`).
     FileEngine(std::string lock_path, std::string target_abs, const Options &opts);
     ~FileEngine() override;
 
-    int acquire(int64_t timeout_ms, const std::atomic<bool> *cancel) override;
+    int try_once() override;
+    void arm() override;
+    void sleep(int64_t max_us, const platform::Wakeup *wake) override;
+    int block() override;
+    void stop_waiting() override;
+    LockId identity() const override { return LockId{id_.dev, id_.ino}; }
+    std::string describe_holder() override;
     int release() override;
     void abandon() override;
-    bool held() const override { return held_; }
     const std::string &lock_path() const override { return path_; }
+
+    // The lock object is the directory at lock_path (explicit lock files).
+    void lock_directory_itself() { directory_ = true; }
+    // A path error found when the handle was made, reported by try_once().
+    void defer_error(int code, std::string message);
 
 private:
     int open_file();                  // A1 through dir_
+    int locked();                     // A3, then the win: FL_OK, FL_EBUSY (start over), error
     int win(const platform::FileStat &st);  // foreign-content check, then A4
-    int busy_error(int code, const char *what);  // message naming the holder
     bool ours_to_remove(const platform::FileStat &st);  // C2 content check
     void drop_file();                 // untrack and close fd_
     int give_up(int rc);              // drop everything an acquire opened
@@ -36,12 +50,16 @@ private:
     std::string name_;                // the lock file's name inside dir_
     std::string target_abs_;
     Options opts_;
+    bool directory_ = false;
+    int deferred_code_ = 0;
+    std::string deferred_message_;
     platform::Dir dir_;               // open from acquire to release
     platform::Handle fd_ = platform::kInvalid;
     platform::FileId id_;
     bool held_ = false;
     std::string written_;             // the record this holder wrote
     std::vector<platform::Handle> retired_;  // at most kKeptRetired
+    std::unique_ptr<platform::ChangeWatch> watch_;
 };
 
 } // namespace filelock

@@ -50,7 +50,7 @@ int lock_paths_for(const std::string &target, const Options &opts, LockPaths *ou
         return fail(FL_EINVAL, "target " + target + " is a directory; lock a file instead");
     clear_error();
 
-    if (opts.lock_dir.empty()) {
+    if (opts.file.lock_dir.empty()) {
         out->lock_path = target + ".lock";
         out->target_abs.clear();
         return FL_OK;
@@ -61,7 +61,7 @@ int lock_paths_for(const std::string &target, const Options &opts, LockPaths *ou
     const std::string abs = platform::join_path(real, base);
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(abs)));
-    out->lock_path = platform::join_path(opts.lock_dir, base + "." + hex + ".lock");
+    out->lock_path = platform::join_path(opts.file.lock_dir, base + "." + hex + ".lock");
     out->target_abs = abs;
     return FL_OK;
 }

@@ -1,15 +1,15 @@
 #include "file/query.hpp"
 
-#include <algorithm>
-#include <climits>
 #include <memory>
 
+#include "cancel.hpp"
 #include "error.hpp"
 #include "filelock.h"
 #include "options.hpp"
 #include "file/paths.hpp"
 #include "platform/platform.hpp"
 #include "file/record.hpp"
+#include "wait.hpp"
 
 namespace filelock {
 
@@ -51,32 +51,32 @@ int is_locked(const std::string &lock_path)
     return is_locked_in(dir, base_name(lock_path));
 }
 
-int wait_released(const std::string &lock_path, int64_t timeout_ms, int64_t poll_cap_ms)
+int wait_released(const std::string &lock_path, int64_t timeout_ms, int64_t poll_cap_ms,
+                  Cancel *cancel)
 {
-    const bool forever = waits_forever(timeout_ms);
-    const int64_t start = platform::monotonic_us();
-    const int64_t deadline = forever ? INT64_MAX : start + timeout_ms * 1000;
-    const int64_t cap_us = std::max<int64_t>(1000, poll_cap_ms * 1000);
+    if (cancel && cancel->fired())
+        return fail(FL_ECANCELED, "cancelled before waiting for " + lock_path + " to be released");
     const std::string name = base_name(lock_path);
     platform::Dir dir;
     if (int rc = open_parent(lock_path, &dir); rc != FL_OK) return rc;
     std::unique_ptr<platform::ChangeWatch> watch;
-    int64_t backoff = 1000;
+    Wait wait(timeout_ms, poll_cap_ms, cancel);
     for (;;) {
         int rc = is_locked_in(dir, name);
         if (rc == 0) return FL_OK;
         if (rc < 0) return rc;
-        if (!watch) {
-            // Arm the wake-up, then look once more before sleeping.
+        switch (wait.next()) {
+        case Wait::kArm:  // arm the wake-up, then look once more before sleeping
             watch = std::make_unique<platform::ChangeWatch>(parent_dir(lock_path), lock_path);
             continue;
-        }
-        int64_t now = platform::monotonic_us();
-        if (now >= deadline)
+        case FL_ECANCELED:
+            return fail(FL_ECANCELED, "cancelled while waiting for " + lock_path + " to be released");
+        case FL_ETIMEDOUT:
             return fail(FL_ETIMEDOUT, "timed out waiting for " + lock_path + " to be released");
-        watch->rewatch_file();
-        watch->wait(std::min(backoff, deadline - now));
-        backoff = std::min(backoff * 2, cap_us);
+        default:
+            watch->rewatch_file();
+            watch->wait(wait.sleep_us(), wait.wakeup());
+        }
     }
 }
 

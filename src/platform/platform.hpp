@@ -60,6 +60,7 @@ struct OpenHow {
     bool write = true;          // O_RDWR; false: O_RDONLY (a shared lock needs no write)
     bool expect_absent = false; // try O_CREAT|O_EXCL first (lock files removed on release)
     uint32_t mode = 0644;       // for a created file (umask applies)
+    bool directory = false;     // the entry is a directory: open it read-only (flock(1) habit)
 };
 
 // An open directory.  Every operation names an entry *in* it (openat,
@@ -88,7 +89,8 @@ public:
 
     int stat(FileStat *st) const;                               // the directory itself
     int stat_entry(const std::string &name, FileStat *st) const; // lstat of an entry
-    // Identity check (A3): 1 when `name` is inode `id` with exactly one link,
+    // Identity check (A3): 1 when `name` is inode `id` with exactly one link
+    // (any number for a directory),
     // 0 when it is missing, another inode or unlinked; *st (optional) gets
     // the entry's stat.  Negative code on other errors.
     int entry_is(const std::string &name, const FileId &id, FileStat *st = nullptr) const;
@@ -181,6 +183,10 @@ struct ProcessState {
     int64_t start_token = -1;  // -1 if unreadable
 };
 ProcessState process_state(int64_t pid);
+
+// Run `prepare` before a fork() of this process, `parent` and `child` after
+// it (pthread_atfork; nothing where processes do not fork).
+void at_fork(void (*prepare)(), void (*parent)(), void (*child)());
 
 // --- time -------------------------------------------------------------------
 

@@ -163,7 +163,7 @@ int Dir::entry_is(const std::string &name, const FileId &id, FileStat *st) const
     }
     if (st) fill_stat(s, st);
     return static_cast<uint64_t>(s.st_dev) == id.dev && static_cast<uint64_t>(s.st_ino) == id.ino &&
-                   s.st_nlink == 1
+                   (s.st_nlink == 1 || S_ISDIR(s.st_mode))
                ? 1 : 0;
 }
 
@@ -177,6 +177,21 @@ int Dir::open_lock(const std::string &name, const OpenHow &how, Handle *out, Fil
     // each turn of this loop is someone else's progress.  A path that keeps
     // flipping for this long is being played with.
     detail::ForkGate gate;  // tracked before any fork can copy it
+    if (how.directory) {
+        int fd = retry_open(fd_, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            int err = errno;
+            if (err == ENOTDIR || err == ELOOP)
+                return fail(FL_EUNSAFE, "lock path " + path + " is no longer a directory");
+            return fail_errno(err, "cannot open directory", path);
+        }
+        struct stat s;
+        if (int rc = stat_opened(fd, path, &s); rc != FL_OK) return rc;
+        fill_stat(s, st);
+        detail::track_handle(fd);
+        *out = fd;
+        return FL_OK;
+    }
     for (int turn = 0; turn < 10000; ++turn) {
         int fd = -1;
         if (try_create) {

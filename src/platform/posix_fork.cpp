@@ -110,3 +110,12 @@ void untrack_handle(int h)
 }
 
 } // namespace filelock::platform::detail
+
+namespace filelock::platform {
+
+void at_fork(void (*prepare)(), void (*parent)(), void (*child)())
+{
+    ::pthread_atfork(prepare, parent, child);
+}
+
+} // namespace filelock::platform

@@ -144,9 +144,9 @@ TEST(ConfigOptions, CarryTheLockSettings)
     EXPECT_EQ(o.timeout_ms, 30000);
     EXPECT_EQ(o.poll_interval_ms, 500);
     EXPECT_FALSE(o.shared);
-    EXPECT_TRUE(o.remove_on_release);
-    EXPECT_EQ(o.create_mode, 0644u);
-    EXPECT_FALSE(o.mode_explicit);  // no mode set: umask applies, no fchmod
+    EXPECT_TRUE(o.file.remove_on_release);
+    EXPECT_EQ(o.file.create_mode, 0644u);
+    EXPECT_FALSE(o.file.mode_explicit);  // no mode set: umask applies, no fchmod
 
     Result r = load_section("  timeout_seconds: 1.5\n  poll_interval_seconds: 0.1\n"
                             "  shared: yes\n  remove_lock_files: no\n  lock_file_mode: 0660\n"
@@ -156,9 +156,9 @@ TEST(ConfigOptions, CarryTheLockSettings)
     EXPECT_EQ(o.timeout_ms, 1500);
     EXPECT_EQ(o.poll_interval_ms, 100);
     EXPECT_TRUE(o.shared);
-    EXPECT_FALSE(o.remove_on_release);
-    EXPECT_EQ(o.create_mode, 0660u);
-    EXPECT_TRUE(o.mode_explicit);
-    EXPECT_EQ(o.lock_dir, "/run/locks");
+    EXPECT_FALSE(o.file.remove_on_release);
+    EXPECT_EQ(o.file.create_mode, 0660u);
+    EXPECT_TRUE(o.file.mode_explicit);
+    EXPECT_EQ(o.file.lock_dir, "/run/locks");
     EXPECT_EQ(o.tag, "job-7");
 }

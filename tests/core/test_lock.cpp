@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "filelock.h"
+#include "cancel.hpp"
 #include "lock.hpp"
 #include "platform/platform.hpp"
 #include "file/query.hpp"
@@ -74,7 +75,7 @@ TEST(Lock, KeepModeLeavesTheFileUnlocked)
 {
     TempDir d;
     Options o;
-    o.remove_on_release = false;
+    o.file.remove_on_release = false;
     auto l = make(d / "t", o);
     ASSERT_EQ(l->acquire(0), FL_OK);
     ASSERT_EQ(l->release(), FL_OK);
@@ -217,7 +218,8 @@ TEST(Lock, CancelEndsAWaitEarly)
     TempDir d;
     auto a = make(d / "t");
     ASSERT_EQ(a->acquire(0), FL_OK);
-    std::atomic<bool> cancel{true};
+    Cancel cancel;
+    cancel.fire();
     auto b = std::thread([&] {
         auto l = make(d / "t");
         EXPECT_EQ(l->acquire(FL_WAIT_FOREVER, &cancel), FL_ECANCELED);
@@ -290,7 +292,7 @@ TEST(Lock, LockDirectoryModeNamesByHashAndRecordsTarget)
     TempDir d;
     TempDir locks;
     Options o;
-    o.lock_dir = locks.path();
+    o.file.lock_dir = locks.path();
     auto l = make(d / "report.pptx", o);
     EXPECT_EQ(l->lock_path().rfind(locks.path() + "/report.pptx.", 0), 0u) << l->lock_path();
     EXPECT_EQ(l->lock_path().size(), (locks / "report.pptx.").size() + 16 + 5);

@@ -105,7 +105,7 @@ TEST(Cleanup, LockHeldThroughThisProcessIsNotRemoved)
     TempDir d;
     std::unique_ptr<Lock> lock;
     Options keep;
-    keep.remove_on_release = false;
+    keep.file.remove_on_release = false;
     ASSERT_EQ(Lock::create(d / "t", keep, &lock), FL_OK);
     ASSERT_EQ(lock->acquire(0), FL_OK);
     // Make the record look abandoned: only the OS lock still protects it.

@@ -1,12 +1,11 @@
-#include "file/thread_guard.hpp"
+#include "thread_guard.hpp"
 
 #include <mutex>
-#ifndef _WIN32
-#include <pthread.h>
-#endif
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "platform/platform.hpp"
 
 namespace filelock::thread_guard {
 
@@ -19,16 +18,16 @@ struct Entry {
 };
 
 struct IdHash {
-    size_t operator()(const platform::FileId &id) const
+    size_t operator()(const LockId &id) const
     {
-        return std::hash<uint64_t>()(id.ino * 31 + id.dev);
+        return std::hash<uint64_t>()(id.lo * 31 + id.hi);
     }
 };
 
 std::mutex g_mu;
-std::unordered_map<platform::FileId, std::vector<Entry>, IdHash> &table()
+std::unordered_map<LockId, std::vector<Entry>, IdHash> &table()
 {
-    static auto *t = new std::unordered_map<platform::FileId, std::vector<Entry>, IdHash>();
+    static auto *t = new std::unordered_map<LockId, std::vector<Entry>, IdHash>();
     return *t;  // never destroyed: handles may be freed during static destruction
 }
 
@@ -38,28 +37,26 @@ std::unordered_map<platform::FileId, std::vector<Entry>, IdHash> &table()
 // any other process's).
 void install_fork_handlers()
 {
-#ifndef _WIN32
     static std::once_flag once;
     std::call_once(once, [] {
-        pthread_atfork([] { g_mu.lock(); }, [] { g_mu.unlock(); },
-                       [] {
-                           table().clear();
-                           g_mu.unlock();
-                       });
+        platform::at_fork([] { g_mu.lock(); }, [] { g_mu.unlock(); },
+                          [] {
+                              table().clear();
+                              g_mu.unlock();
+                          });
     });
-#endif
 }
 
 } // namespace
 
-void add(const platform::FileId &id, const void *owner, bool shared)
+void add(const LockId &id, const void *owner, bool shared)
 {
     install_fork_handlers();
     std::lock_guard<std::mutex> g(g_mu);
     table()[id].push_back(Entry{owner, std::this_thread::get_id(), shared});
 }
 
-void remove(const platform::FileId &id, const void *owner)
+void remove(const LockId &id, const void *owner)
 {
     std::lock_guard<std::mutex> g(g_mu);
     auto it = table().find(id);
@@ -73,7 +70,7 @@ void remove(const platform::FileId &id, const void *owner)
     if (v.empty()) table().erase(it);
 }
 
-bool self_deadlock(const platform::FileId &id, const void *owner, bool shared)
+bool self_deadlock(const LockId &id, const void *owner, bool shared)
 {
     std::lock_guard<std::mutex> g(g_mu);
     auto it = table().find(id);
