@@ -89,6 +89,35 @@ FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out)
     });
 }
 
+FL_API int fl_config_get_ms(const fl_config *cfg, const char *key, int64_t *out)
+{
+    return guard([&]() -> int {
+        if (!valid(cfg, kConfigMagic)) return invalid("invalid fl_config handle");
+        if (!key || !out) return invalid("key or out is NULL");
+        return filelock::config_get_ms(cfg->c, key, out);
+    });
+}
+
+FL_API int fl_config_get_bool(const fl_config *cfg, const char *key, int *out)
+{
+    return guard([&]() -> int {
+        if (!valid(cfg, kConfigMagic)) return invalid("invalid fl_config handle");
+        if (!key || !out) return invalid("key or out is NULL");
+        bool b = false;
+        int rc = filelock::config_get_bool(cfg->c, key, &b);
+        if (rc == FL_OK) *out = b ? 1 : 0;
+        return rc;
+    });
+}
+
+FL_API int fl_parse_seconds(const char *text, int allow_inf, int64_t *out_ms)
+{
+    return guard([&]() -> int {
+        if (!text || !out_ms) return invalid("text or out_ms is NULL");
+        return filelock::parse_seconds(text, allow_inf != 0, out_ms);
+    });
+}
+
 FL_API int fl_config_make_options(const fl_config *cfg, fl_options **out)
 {
     return guard([&]() -> int {

@@ -1,4 +1,4 @@
-// capi_lock.cpp - fl_options_* and fl_lock_* / fl_acquire / fl_release.
+// capi_lock.cpp - fl_options_*, fl_cancel_*, and fl_lock_* / fl_acquire / fl_release.
 #include <cstdlib>
 #include <cstring>
 
@@ -104,6 +104,7 @@ FL_API int fl_options_set_remove_on_release(fl_options *opts, int remove)
 {
     return set_option(opts, [&](filelock::Options &o) -> int {
         o.file.remove_on_release = remove != 0;
+        o.file.remove_chosen = true;
         return FL_OK;
     });
 }
@@ -120,6 +121,51 @@ FL_API int fl_options_set_file_mode(fl_options *opts, uint32_t mode)
     });
 }
 
+FL_API int fl_options_set_create_mode(fl_options *opts, uint32_t mode)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        int rc = filelock::check_file_mode(mode);
+        if (rc == FL_OK) {
+            o.file.create_mode = mode;
+            o.file.mode_explicit = false;
+        }
+        return rc;
+    });
+}
+
+FL_API int fl_options_set_write_record(fl_options *opts, int write)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.file.write_record = write != 0;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_defer_path_errors(fl_options *opts, int defer)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.defer_path_errors = defer != 0;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_backend(fl_options *opts, const char *backend)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.backend = backend ? backend : "";
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_cancel(fl_options *opts, fl_cancel *cancel)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        if (cancel && !valid(cancel, filelock::capi::kCancelMagic)) return invalid("invalid fl_cancel handle");
+        o.cancel = cancel ? cancel->c : nullptr;
+        return FL_OK;
+    });
+}
+
 FL_API int fl_options_set_tag(fl_options *opts, const char *tag)
 {
     return set_option(opts, [&](filelock::Options &o) -> int {
@@ -133,8 +179,7 @@ FL_API int fl_options_set_tag(fl_options *opts, const char *tag)
 FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir)
 {
     return set_option(opts, [&](filelock::Options &o) -> int {
-        o.file.lock_dir = dir ? dir : "";
-        while (o.file.lock_dir.size() > 1 && o.file.lock_dir.back() == '/') o.file.lock_dir.pop_back();
+        o.file.lock_dir = filelock::normalise_dir(dir ? dir : "");
         return FL_OK;
     });
 }
@@ -147,6 +192,46 @@ FL_API int fl_options_set_deadlock_check(fl_options *opts, int enabled)
     });
 }
 
+FL_API int fl_cancel_new(fl_cancel **out)
+{
+    return guard([&]() -> int {
+        if (!out) return invalid("out is NULL");
+        auto h = std::make_unique<fl_cancel>();
+        h->c = std::make_shared<filelock::Cancel>();
+        *out = h.release();
+        return FL_OK;
+    });
+}
+
+FL_API void fl_cancel_free(fl_cancel *cancel)
+{
+    filelock::capi::destroy_handle(cancel, filelock::capi::kCancelMagic);
+}
+
+FL_API int fl_cancel_fire(fl_cancel *cancel)
+{
+    return filelock::capi::with_handle(cancel, filelock::capi::kCancelMagic, "fl_cancel",
+                                       [](fl_cancel &h) {
+                                           h.c->fire();
+                                           return FL_OK;
+                                       });
+}
+
+FL_API int fl_cancel_reset(fl_cancel *cancel)
+{
+    return filelock::capi::with_handle(cancel, filelock::capi::kCancelMagic, "fl_cancel",
+                                       [](fl_cancel &h) {
+                                           h.c->reset();
+                                           return FL_OK;
+                                       });
+}
+
+FL_API int fl_cancel_is_fired(const fl_cancel *cancel)
+{
+    return filelock::capi::with_handle(cancel, filelock::capi::kCancelMagic, "fl_cancel",
+                                       [](const fl_cancel &h) { return h.c->fired() ? 1 : 0; });
+}
+
 FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options *opts)
 {
     return guard([&]() -> int {
@@ -156,6 +241,21 @@ FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options 
         if (!options_ok(opts)) return invalid("invalid fl_options handle");
         auto h = std::make_unique<fl_lock>();
         int rc = filelock::Lock::create(target_path, filelock::capi::options_of(opts), &h->l);
+        if (rc != FL_OK) return rc;
+        *out = h.release();
+        return FL_OK;
+    });
+}
+
+FL_API int fl_lock_new_file(fl_lock **out, const char *lock_path, const fl_options *opts)
+{
+    return guard([&]() -> int {
+        if (!out) return invalid("out is NULL");
+        *out = nullptr;
+        if (!lock_path) return invalid("lock_path is NULL");
+        if (!options_ok(opts)) return invalid("invalid fl_options handle");
+        auto h = std::make_unique<fl_lock>();
+        int rc = filelock::Lock::create_explicit(lock_path, filelock::capi::options_of(opts), &h->l);
         if (rc != FL_OK) return rc;
         *out = h.release();
         return FL_OK;

@@ -1,5 +1,5 @@
 // capi_monitor.cpp - fl_scan_options_*, fl_scan, fl_cleanup_stale_locks,
-// fl_remove_if_stale: argument checks and result mapping over file/scan.hpp
+// fl_remove_if_stale, fl_cleanup_for_targets: argument checks and result mapping over file/scan.hpp
 // and cleanup.hpp.
 #include <memory>
 #include <vector>
@@ -76,6 +76,21 @@ int check_scan_args(const char *dir, const fl_scan_options *opts, T **out)
     if (!dir || !*dir) return invalid("directory is NULL or empty");
     if (opts && !valid(opts, kScanMagic)) return invalid("invalid fl_scan_options handle");
     return FL_OK;
+}
+
+fl_clean_report *new_report(const filelock::CleanReport &report)
+{
+    auto box = std::make_unique<ReportBox>();
+    box->items_.add(report.removed);
+    box->items_.add(report.errors);
+    box->struct_size = sizeof(fl_clean_report);
+    box->count = report.removed.size();
+    box->stale_locks = box->items_.infos.data();
+    box->stale_count = box->items_.infos.size();
+    box->errors = box->items_.errors.data();
+    box->error_count = box->items_.errors.size();
+    box->dry_run = report.dry_run ? 1 : 0;
+    return box.release();
 }
 
 template <class F>
@@ -178,20 +193,33 @@ FL_API int fl_cleanup_stale_locks(const char *base_dir, const fl_scan_options *o
         const filelock::ScanOptions &o = scan_options_of(opts);
         filelock::CleanReport report;
         if (int rc = filelock::cleanup_stale_locks(base_dir, o, &report); rc != FL_OK) return rc;
-        auto box = std::make_unique<ReportBox>();
-        box->items_.add(report.removed);
-        box->items_.add(report.errors);
-        box->struct_size = sizeof(fl_clean_report);
-        box->count = report.removed.size();
-        box->stale_locks = box->items_.infos.data();
-        box->stale_count = box->items_.infos.size();
-        box->errors = box->items_.errors.data();
-        box->error_count = box->items_.errors.size();
-        box->dry_run = report.dry_run ? 1 : 0;
-        *out = box.release();
+        *out = new_report(report);
         return FL_OK;
     });
 }
+
+FL_API int fl_cleanup_for_targets(const char *const *targets, size_t count, const fl_options *opts,
+                                  int64_t threshold_ms, fl_clean_report **out)
+{
+    return guard([&]() -> int {
+        if (!out) return invalid("out is NULL");
+        *out = nullptr;
+        if (count > 0 && !targets) return invalid("targets is NULL");
+        if (threshold_ms < 0) return invalid("threshold_ms must be >= 0");
+        if (opts && !valid(opts, filelock::capi::kOptionsMagic)) return invalid("invalid fl_options handle");
+        std::vector<std::string> list;
+        list.reserve(count);
+        for (size_t i = 0; i < count; ++i) {
+            if (!targets[i]) return invalid("a target is NULL");
+            list.emplace_back(targets[i]);
+        }
+        filelock::CleanReport report;
+        filelock::cleanup_for_targets(list, filelock::capi::options_of(opts), threshold_ms, &report);
+        *out = new_report(report);
+        return FL_OK;
+    });
+}
+
 
 FL_API void fl_clean_report_free(fl_clean_report *report)
 {

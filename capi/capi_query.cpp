@@ -20,8 +20,9 @@ int lock_path_of(const char *target, const fl_options *opts, std::string *out)
         return invalid("invalid fl_options handle");
     filelock::LockPaths p;
     int rc = filelock::lock_paths_for(target, filelock::capi::options_of(opts), &p);
+    if (rc != FL_OK) return rc;
     *out = p.lock_path;
-    return rc;
+    return filelock::check_target_query(target, p.lock_path);
 }
 
 // inspect_lock() for the single-file entry points.
@@ -29,6 +30,7 @@ int inspect_one(const char *lock_path, int64_t threshold_ms, filelock::LockInfo 
 {
     if (!lock_path) return invalid("lock_path is NULL");
     if (threshold_ms < 0) return invalid("threshold_ms must be >= 0");
+    if (int rc = filelock::check_lock_path_query(lock_path); rc != FL_OK) return rc;
     return filelock::inspect_lock(lock_path, threshold_ms, filelock::platform::HeldIndex::snapshot(),
                                   info);
 }
@@ -52,8 +54,8 @@ FL_API int fl_wait_released(const char *target_path, const fl_options *opts, int
         std::string lock;
         if (int rc = lock_path_of(target_path, opts, &lock); rc != FL_OK) return rc;
         if (timeout_ms < FL_WAIT_FOREVER) return invalid("timeout_ms must be >= 0 or FL_WAIT_FOREVER");
-        return filelock::wait_released(lock, timeout_ms,
-                                       filelock::capi::options_of(opts).poll_interval_ms);
+        const filelock::Options &o = filelock::capi::options_of(opts);
+        return filelock::wait_released(lock, timeout_ms, o.poll_interval_ms, o.cancel.get());
     });
 }
 
@@ -61,6 +63,7 @@ FL_API int fl_holder_pid(const char *lock_path, int64_t *out_pid)
 {
     return guard([&]() -> int {
         if (!lock_path || !out_pid) return invalid("lock_path or out_pid is NULL");
+        if (int rc = filelock::check_lock_path_query(lock_path); rc != FL_OK) return rc;
         return filelock::holder_pid(lock_path, out_pid);
     });
 }

@@ -10,7 +10,7 @@ namespace {
 // well-defined (static_cast from base to derived).
 struct InfoBox : fl_lock_info {
     InfoBox() : fl_lock_info{} {}
-    std::string lock_path_s, target_path_s, host_s, boot_s, tag_s, reason_s;
+    std::string lock_path_s, target_path_s, host_s, boot_s, tag_s, reason_s, kind_s;
 };
 
 struct ErrorBox : fl_scan_error {
@@ -47,6 +47,9 @@ fl_lock_info *new_lock_info(const LockInfo &info)
     p.reason = box->reason_s.c_str();
     p.size_bytes = info.stat.size_bytes;
     p.foreign = info.foreign ? 1 : 0;
+    box->kind_s = info.stat.kind.empty() ? "regular file" : info.stat.kind;
+    p.kind = box->kind_s.c_str();
+    p.other_host = info.verdict.other_host ? 1 : 0;
     return box;
 }
 

@@ -9,6 +9,7 @@
 #include "guard.hpp"
 
 #include "filelock.h"
+#include "cancel.hpp"
 #include "lock.hpp"
 #include "options.hpp"
 
@@ -19,6 +20,7 @@ constexpr uint32_t kLockMagic = 0x464c4c4b;     // "FLLK"
 constexpr uint32_t kScanMagic = 0x464c5343;     // "FLSC"
 constexpr uint32_t kConfigMagic = 0x464c4346;   // "FLCF"
 constexpr uint32_t kBatchMagic = 0x464c4254;    // "FLBT"
+constexpr uint32_t kCancelMagic = 0x464c434e;   // "FLCN"
 constexpr uint32_t kDeadMagic = 0xdeadf10c;
 
 template <class T>
@@ -64,6 +66,11 @@ int copy_out(const std::string &text, char **out);
 struct fl_options {
     uint32_t magic = filelock::capi::kOptionsMagic;
     filelock::Options o;
+};
+
+struct fl_cancel {
+    uint32_t magic = filelock::capi::kCancelMagic;
+    std::shared_ptr<filelock::Cancel> c;  // shared with options and handles
 };
 
 struct fl_lock {

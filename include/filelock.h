@@ -251,6 +251,78 @@ FL_API int fl_options_set_lock_dir(fl_options *opts, const char *dir);
  */
 FL_API int fl_options_set_deadlock_check(fl_options *opts, int enabled);
 
+/**
+ * @brief Write a PID record into the lock file (the default, 1), or leave
+ *        the file empty (0: the py-filelock habit).  Without a record,
+ *        queries and stale cleanup know only whether the file is held; a
+ *        crashed holder's lock still ends with it (the OS lock dies with
+ *        the process).  An exclusive holder that writes no record and keeps
+ *        the file (fl_options_set_remove_on_release(opts, 0)) touches no
+ *        byte of it, so it may lock any existing regular file, whatever it
+ *        holds.  @return FL_OK, FL_EINVAL (NULL or foreign handle).
+ * @since 1.1
+ */
+FL_API int fl_options_set_write_record(fl_options *opts, int write);
+
+/**
+ * @brief The mode a lock file is created with (open(2): the umask applies),
+ *        0 .. 07777.  Unlike fl_options_set_file_mode(), an existing lock
+ *        file is never fchmod-ed.  The later of the two calls wins.
+ * @return FL_OK, FL_EINVAL (mode out of range, NULL or foreign handle).
+ * @since 1.1
+ */
+FL_API int fl_options_set_create_mode(fl_options *opts, uint32_t mode);
+
+/**
+ * @brief For fl_lock_new_file(): report a bad path (empty, missing
+ *        directory) from the first fl_acquire() instead of from the
+ *        constructor (1), as py-filelock does; 0 (the default) reports it
+ *        at once.  @return FL_OK, FL_EINVAL (NULL or foreign handle).
+ * @since 1.1
+ */
+FL_API int fl_options_set_defer_path_errors(fl_options *opts, int defer);
+
+/**
+ * @brief The lock backend: NULL, "" or "file" (lock files, the only one in
+ *        this build).  Another backend is named by a URL whose scheme picks
+ *        it ("etcd://host:2379/prefix"); a handle made with a backend this
+ *        build lacks fails with FL_ENOTSUP from fl_lock_new().
+ * @return FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.1
+ */
+FL_API int fl_options_set_backend(fl_options *opts, const char *backend);
+
+/**
+ * @brief A cancellation source.  Once fired, every wait that watches it
+ *        (fl_acquire() on a handle made with options that carry it,
+ *        fl_wait_released() with such options) returns FL_ECANCELED
+ *        promptly: a sleeping wait is woken, not left to its next poll.  A
+ *        wait that starts while it is fired returns FL_ECANCELED at once.
+ *        It stays fired until fl_cancel_reset().  No signals are used.
+ * Ownership: free with fl_cancel_free(); options and handles that carry it
+ * keep it alive (it is reference counted), so freeing it early is safe.
+ * Thread safety: fl_cancel_fire(), fl_cancel_reset() and
+ * fl_cancel_is_fired() are safe from any thread at any time, including a
+ * signal-handling thread (not a signal handler itself).
+ * @return FL_OK, FL_EINVAL (out NULL), FL_ENOMEM.  @since 1.1
+ */
+typedef struct fl_cancel fl_cancel;
+FL_API int fl_cancel_new(fl_cancel **out);
+/** @brief Drop the caller's reference; NULL-safe.  @since 1.1 */
+FL_API void fl_cancel_free(fl_cancel *cancel);
+/** @brief Fire: see fl_cancel_new().  @return FL_OK, FL_EINVAL.  @since 1.1 */
+FL_API int fl_cancel_fire(fl_cancel *cancel);
+/** @brief Un-fire, for reuse.  @return FL_OK, FL_EINVAL.  @since 1.1 */
+FL_API int fl_cancel_reset(fl_cancel *cancel);
+/** @brief @return 1 fired, 0 not, FL_EINVAL.  @since 1.1 */
+FL_API int fl_cancel_is_fired(const fl_cancel *cancel);
+
+/**
+ * @brief Handles made with @p opts watch @p cancel (NULL: none).  Handles
+ *        made earlier are not affected.  @return FL_OK, FL_EINVAL (NULL or
+ *        foreign handle).  @since 1.1
+ */
+FL_API int fl_options_set_cancel(fl_options *opts, fl_cancel *cancel);
+
 /* ======================================================================== */
 /* Lock handles                                                              */
 /* ======================================================================== */
@@ -271,6 +343,26 @@ FL_API int fl_options_set_deadlock_check(fl_options *opts, int enabled);
  * @since 1.0
  */
 FL_API int fl_lock_new(fl_lock **out, const char *target_path, const fl_options *opts);
+
+/**
+ * @brief Create a handle that locks the file @p lock_path itself, as
+ *        flock(1), py-filelock and gofrs/flock do (fl_lock_new() locks a
+ *        lock file derived from a target instead).  The lock file is kept
+ *        on release unless fl_options_set_remove_on_release() chose
+ *        otherwise; fl_options_set_lock_dir() does not apply.  An existing
+ *        directory may be the lock object: it is opened read-only, never
+ *        written or removed, and locked shared or exclusive as asked.  The
+ *        same safety rules hold as for fl_lock_new(): no symlink is
+ *        followed, nothing that is not a lock file is written or removed
+ *        (with no record and keep-on-release, any regular file may be
+ *        locked: see fl_options_set_write_record()).
+ * @return FL_OK, FL_EINVAL (empty path, or one ending in '/'), FL_ENOENT
+ *         (its directory does not exist), FL_ENOTSUP (backend), FL_ENOMEM;
+ *         with fl_options_set_defer_path_errors() the path errors come
+ *         from fl_acquire() instead.  fl_lock_target_path() is "".
+ * Ownership and thread safety: as fl_lock_new().  @since 1.1
+ */
+FL_API int fl_lock_new_file(fl_lock **out, const char *lock_path, const fl_options *opts);
 
 /**
  * @brief Free a handle, releasing it first if held (all reentrant counts).
@@ -423,6 +515,12 @@ typedef struct fl_lock_info {
                                   record (a Cargo.lock, JSON, a binary): never
                                   taken over or removed.  @since 1.1 (read it
                                   only when struct_size covers it) */
+    const char *kind;        /**< what is at lock_path: "regular file",
+                                  "directory", "symlink", "FIFO", "socket",
+                                  "character device", "block device".
+                                  @since 1.1 */
+    int32_t other_host;      /**< 1: the record names another host, so
+                                  liveness cannot be known here.  @since 1.1 */
 } fl_lock_info;
 
 /**
@@ -550,6 +648,23 @@ FL_API void fl_clean_report_free(fl_clean_report *report);
  */
 FL_API int fl_remove_if_stale(const char *lock_path, int64_t threshold_ms);
 
+/**
+ * @brief The start-of-run cleanup that fl_batch_run() and the CLI do when
+ *        cleanup_stale_locks is on: remove stale lock files (by the
+ *        protocol of fl_cleanup_stale_locks()) in the working directory and
+ *        in every directory that holds a lock file of @p targets (the lock
+ *        directory of @p opts, or each target's own directory), each
+ *        without descending.
+ * @param targets  @p count target paths (may be 0: the working directory only).
+ * @param[out] out the merged report; a directory that could not be scanned
+ *                 is an entry in its errors, not a failure.
+ * Ownership: free *out with fl_clean_report_free().  @return FL_OK,
+ * FL_EINVAL (NULL argument, threshold < 0, foreign handle), FL_ENOMEM.
+ * @since 1.1
+ */
+FL_API int fl_cleanup_for_targets(const char *const *targets, size_t count, const fl_options *opts,
+                                  int64_t threshold_ms, fl_clean_report **out);
+
 /* ======================================================================== */
 /* Configuration (YAML `file_locking:` section)                              */
 /* ======================================================================== */
@@ -645,6 +760,32 @@ FL_API int fl_config_set(fl_config *cfg, const char *key, const char *value);
  *         key), FL_EINVAL.  @since 1.0
  */
 FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out);
+
+/**
+ * @brief A duration key (timeout_seconds, retry_delay_seconds,
+ *        poll_interval_seconds, stale_threshold_hours) in milliseconds, so
+ *        no caller needs a second grammar for seconds.
+ * @return FL_OK, FL_ECONFIG (unknown key, or not a duration), FL_EINVAL
+ *         (NULL argument or handle).  @since 1.1
+ */
+FL_API int fl_config_get_ms(const fl_config *cfg, const char *key, int64_t *out);
+
+/**
+ * @brief A boolean key (enabled, cleanup_stale_locks, remove_lock_files,
+ *        shared) as 0 or 1.
+ * @return FL_OK, FL_ECONFIG (unknown key, or not a boolean), FL_EINVAL.
+ * @since 1.1
+ */
+FL_API int fl_config_get_bool(const fl_config *cfg, const char *key, int *out);
+
+/**
+ * @brief Parse a duration in seconds as the configuration does ("2.5",
+ *        "30", "0"; "inf" when @p allow_inf), into milliseconds (FL_WAIT_FOREVER
+ *        for "inf").  The CLI's --timeout uses it, so flag and file agree.
+ * @return FL_OK, FL_ECONFIG (not a duration, or out of 0 .. 604800 s),
+ *         FL_EINVAL (NULL argument).  @since 1.1
+ */
+FL_API int fl_parse_seconds(const char *text, int allow_inf, int64_t *out_ms);
 
 /**
  * @brief Lock options carrying the config's timeout, poll interval, shared

@@ -79,6 +79,17 @@ int config_set(Config *cfg, std::string_view key, std::string_view value);
 // The text config_set() would accept to reproduce the current value.
 int config_get(const Config &cfg, std::string_view key, std::string *out);
 
+// A duration key in milliseconds; a boolean key.  FL_ECONFIG for an
+// unknown key or one of another kind.
+int config_get_ms(const Config &cfg, std::string_view key, int64_t *out);
+int config_get_bool(const Config &cfg, std::string_view key, bool *out);
+
+// Seconds as the configuration reads numbers (decimal, fractions, no hex
+// or units) into milliseconds; with `allow_forever`, "inf" (also infinity,
+// forever, none, -1) and more than a century give FL_WAIT_FOREVER.
+// FL_ECONFIG with a message otherwise.
+int parse_seconds(std::string_view text, bool allow_forever, int64_t *ms);
+
 // The known key closest to `unknown` by edit distance, or "" when none is
 // close enough to be a plausible typo.
 std::string_view suggest_key(std::string_view unknown);

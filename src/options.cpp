@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "filelock.h"
+#include "platform/platform.hpp"
 
 namespace filelock {
 
@@ -36,6 +37,12 @@ int check_tag(const std::string &tag)
         if (c < 0x20 || c == 0x7f)
             return fail(FL_EINVAL, "tag contains a control character (newline, NUL, ...)");
     return FL_OK;
+}
+
+std::string normalise_dir(std::string dir)
+{
+    while (dir.size() > 1 && platform::is_separator(dir.back())) dir.pop_back();
+    return dir;
 }
 
 } // namespace filelock

@@ -22,6 +22,7 @@ class Cancel;
 // What the lock-file backend alone reads.
 struct FileOptions {
     bool remove_on_release = true;
+    bool remove_chosen = false;      // set explicitly (an explicit lock file keeps by default)
     uint32_t create_mode = 0644;     // open(2) mode for a created file (umask applies)
     bool mode_explicit = false;      // also fchmod to create_mode after locking
     bool write_record = true;        // false: the lock file stays empty (no PID record)
@@ -48,5 +49,8 @@ int check_timeout_ms(int64_t timeout_ms);
 int check_poll_interval_ms(int64_t interval_ms);
 int check_file_mode(int64_t mode);
 int check_tag(const std::string &tag);  // <= 256 bytes, no control characters
+
+// A directory path without trailing separators ("/" stays "/").
+std::string normalise_dir(std::string dir);
 
 } // namespace filelock

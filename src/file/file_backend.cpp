@@ -29,7 +29,11 @@ public:
     int make_explicit(const std::string &name, const Options &opts,
                       std::unique_ptr<LockEngine> *out) const override
     {
-        auto engine = std::make_unique<FileEngine>(name, "", opts);
+        // An explicit lock file is the caller's: kept on release unless the
+        // caller chose removal.
+        Options o = opts;
+        if (!o.file.remove_chosen) o.file.remove_on_release = false;
+        auto engine = std::make_unique<FileEngine>(name, "", o);
         platform::FileStat st;
         int rc = FL_OK;
         if (name.empty()) {

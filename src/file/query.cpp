@@ -93,4 +93,60 @@ int holder_pid(const std::string &lock_path, int64_t *pid)
     return FL_OK;
 }
 
+namespace {
+
+bool ends_with_lock(const std::string &p)
+{
+    static const std::string ext = ".lock";
+    return p.size() > ext.size() && p.compare(p.size() - ext.size(), ext.size(), ext) == 0;
+}
+
+// Is `path` a lock file by what it holds or what holds it: a record, or an
+// OS lock on it now?
+bool looks_like_lock_file(const std::string &path)
+{
+    platform::Dir dir;
+    if (platform::Dir::open(parent_dir(path), &dir) != FL_OK) return false;
+    const std::string name = base_name(path);
+    std::string text;
+    platform::FileStat st;
+    if (dir.read_small(name, kMaxRecordBytes, &text, &st) != FL_OK) return false;
+    if (parse_record(text).valid) return true;
+    return platform::HeldIndex::snapshot().held(dir, name, st.id) == 1;
+}
+
+} // namespace
+
+int check_target_query(const std::string &target, const std::string &lock_path)
+{
+    if (!ends_with_lock(target)) return FL_OK;
+    platform::FileStat st;
+    if (platform::stat_path(lock_path, &st) != FL_ENOENT) {
+        clear_error();
+        return FL_OK;  // the derived lock file exists: a target named *.lock
+    }
+    clear_error();
+    if (!looks_like_lock_file(target)) {
+        clear_error();
+        return FL_OK;
+    }
+    return fail(FL_EINVAL, target + " is a lock file, not a target: pass the target it protects (" +
+                               target_beside(target) + "), or ask about the lock file itself "
+                               "(fl_lock_info_read, fl_holder_pid)");
+}
+
+int check_lock_path_query(const std::string &lock_path)
+{
+    if (ends_with_lock(lock_path)) return FL_OK;
+    platform::FileStat st;
+    const std::string beside = lock_path + ".lock";
+    int rc = platform::stat_path(beside, &st);
+    clear_error();
+    if (rc != FL_OK || !st.regular) return FL_OK;
+    if (looks_like_lock_file(lock_path)) return FL_OK;
+    clear_error();
+    return fail(FL_EINVAL, lock_path + " is not a lock file; the lock file of target " + lock_path +
+                               " is " + beside);
+}
+
 } // namespace filelock

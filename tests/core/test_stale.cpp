@@ -12,6 +12,7 @@
 #include "file/stale.hpp"
 #include "platform/platform.hpp"
 #include "file/record.hpp"
+#include "procs.h"
 #include "tempdir.hpp"
 
 using namespace filelock;
@@ -25,10 +26,7 @@ constexpr int64_t kHour = 3600 * 1000;
 // The PID of a process that has exited and been reaped.
 int64_t dead_pid()
 {
-    pid_t p = fork();
-    if (p == 0) _exit(0);
-    waitpid(p, nullptr, 0);
-    return p;
+    return fl_test_dead_pid(nullptr);
 }
 
 std::string record(int64_t pid, int64_t acquired_ms, const std::string &extra = "")

@@ -5,6 +5,7 @@
 #define MON_TEST_H
 
 #include "fl_test.h"
+#include "procs.h"
 
 #include <errno.h>
 #include <sys/time.h>
@@ -21,34 +22,6 @@ static inline int64_t mon_now_ms(void)
 }
 
 /* Field 22 of /proc/<pid>/stat, counted after the last ')'; -1 if unknown. */
-static inline int64_t mon_start_token(long pid)
-{
-    char path[64], buf[4096];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    if (fl_test_read(path, buf, sizeof buf) == 0) return -1;
-    char *p = strrchr(buf, ')');
-    if (!p) return -1;
-    p++;
-    for (int field = 3; field <= 22; field++) {
-        while (*p == ' ') p++;
-        if (field == 22) return strtoll(p, NULL, 10);
-        while (*p && *p != ' ') p++;
-    }
-    return -1;
-}
-
-/* A process that has exited and been reaped; its start token is read while
- * it is a zombie, so the record stays "dead" even if the PID is reused. */
-static inline long mon_dead_pid(int64_t *start)
-{
-    pid_t p = fork();
-    if (p == 0) _exit(0);
-    siginfo_t si;
-    waitid(P_PID, (id_t)p, &si, WEXITED | WNOWAIT);
-    *start = mon_start_token((long)p);
-    waitpid(p, NULL, 0);
-    return (long)p;
-}
 
 static inline void mon_host_and_boot(char *host, size_t hcap, char *boot, size_t bcap)
 {
@@ -73,7 +46,7 @@ static inline void mon_write_record(const char *path, long pid, int64_t start, i
 static inline long mon_write_dead_record(const char *path, int64_t age_ms)
 {
     int64_t start;
-    long pid = mon_dead_pid(&start);
+    long pid = fl_test_dead_pid(&start);
     mon_write_record(path, pid, start, mon_now_ms() - age_ms);
     return pid;
 }

@@ -286,7 +286,7 @@ static void test_concurrent_cleaner_processes(void **state)
 {
     enum { kFiles = 300, kCleaners = 3 };
     int64_t start;
-    long dead = mon_dead_pid(&start);
+    long dead = fl_test_dead_pid(&start);
     for (int i = 0; i < kFiles; i++) {
         char name[32];
         snprintf(name, sizeof name, "f%d.lock", i);

@@ -1,118 +1,29 @@
-// safety.hpp - what the safety tests share: a handle wrapper over the public
-// C API, a snapshot of a file's every observable property (to prove it was
-// left untouched), and a count of this process's open descriptors.
+// safety.hpp - what the safety tests share beyond tests/support: the helper
+// programs' paths and short names for the handle owners of filelock.hpp.
 #pragma once
 
-#include <dirent.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <functional>
 #include <memory>
 #include <string>
 
-#include "filelock.h"
-#include "tempdir.hpp"
+#include "filelock.hpp"
+#include "process.hpp"
 
 namespace filelock::test {
 
 extern std::string g_locker;   // helper programs, from the command line
 extern std::string g_swapper;
 
-struct OptionsDeleter {
-    void operator()(fl_options *o) const { fl_options_free(o); }
-};
-using OptionsPtr = std::unique_ptr<fl_options, OptionsDeleter>;
+using OptionsPtr = fl::options_ptr;
+using LockPtr = fl::lock_ptr;
 
 inline OptionsPtr make_options()
 {
-    fl_options *o = nullptr;
-    fl_options_new(&o);
-    return OptionsPtr(o);
+    return fl::make_options();
 }
-
-struct LockDeleter {
-    void operator()(fl_lock *l) const { fl_lock_free(l); }
-};
-using LockPtr = std::unique_ptr<fl_lock, LockDeleter>;
 
 inline LockPtr make_lock(const std::string &target, const fl_options *o = nullptr)
 {
-    fl_lock *l = nullptr;
-    fl_lock_new(&l, target.c_str(), o);
-    return LockPtr(l);
-}
-
-// Everything about a file a lock library could change by mistake.
-struct Snapshot {
-    bool exists = false;
-    std::string content;
-    ino_t ino = 0;
-    mode_t mode = 0;
-    off_t size = 0;
-    nlink_t nlink = 0;
-    struct timespec mtime {};
-    bool operator==(const Snapshot &o) const
-    {
-        return exists == o.exists && content == o.content && ino == o.ino && mode == o.mode &&
-               size == o.size && nlink == o.nlink && mtime.tv_sec == o.mtime.tv_sec &&
-               mtime.tv_nsec == o.mtime.tv_nsec;
-    }
-};
-
-inline Snapshot snapshot(const std::string &path)
-{
-    Snapshot s;
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) return s;
-    s.exists = true;
-    s.ino = st.st_ino;
-    s.mode = st.st_mode;
-    s.size = st.st_size;
-    s.nlink = st.st_nlink;
-    s.mtime = st.st_mtim;
-    if (S_ISREG(st.st_mode)) s.content = read_file(path);
-    return s;
-}
-
-inline int open_fds()
-{
-    int n = 0;
-    if (DIR *d = ::opendir("/proc/self/fd")) {
-        while (struct dirent *e = ::readdir(d))
-            if (e->d_name[0] != '.') ++n;
-        ::closedir(d);
-        --n;  // the one opendir used
-    }
-    return n;
-}
-
-// Run `fn` in a forked child; its return value is the exit status (100+N
-// when signal N ended it).
-inline int in_child(const std::function<int()> &fn)
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(fn());
-    int st = 0;
-    ::waitpid(p, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
-// The PID of a process that has exited and been reaped.
-inline int64_t dead_pid()
-{
-    pid_t p = ::fork();
-    if (p == 0) _exit(0);
-    ::waitpid(p, nullptr, 0);
-    return p;
-}
-
-inline std::string host_name()
-{
-    char h[256] = {0};
-    ::gethostname(h, sizeof h - 1);
-    return h;
+    return fl::make_lock(target, o);
 }
 
 } // namespace filelock::test
