@@ -4,11 +4,11 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <memory>
 
 #include "batch_view.hpp"
 #include "child.hpp"
 #include "commands.hpp"
+#include "filelock.hpp"
 #include "output.hpp"
 
 namespace flcli {
@@ -120,8 +120,8 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
     }
     if (!a.timeout.empty()) {
         int64_t ms = 0;
-        if (!parse_seconds(a.timeout, false, &ms)) {
-            error(ctx, "--timeout " + a.timeout + ": expected seconds >= 0");
+        if (fl_parse_seconds(a.timeout.c_str(), 0, &ms) != FL_OK) {
+            error(ctx, "--timeout " + a.timeout + ": " + last_error(FL_ECONFIG));
             return kExitUsage;
         }
         if (int rc = ctx.cfg.set("timeout_seconds", a.timeout, "--timeout"); rc != kExitOk) return rc;
@@ -131,7 +131,7 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
 
     fl_batch *raw = nullptr;
     int rc = fl_batch_new(&raw, ctx.cfg.get());
-    std::unique_ptr<fl_batch, void (*)(fl_batch *)> batch(raw, fl_batch_free);
+    fl::batch_ptr batch(raw);
     if (rc == FL_OK) rc = fl_batch_set_workers(batch.get(), a.workers);
     if (rc == FL_OK) rc = fl_batch_set_skip_locked(batch.get(), a.skip_locked ? 1 : 0);
     if (rc == FL_OK) rc = fl_batch_set_stop_on_failure(batch.get(), a.stop_on_failure ? 1 : 0);
@@ -148,7 +148,7 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
     rc = fl_batch_run(b, paths.data(), paths.size(), process_one, &job, &res_raw);
     fw.on_signal(nullptr);
     progress.finish();
-    std::unique_ptr<fl_batch_results, void (*)(fl_batch_results *)> res(res_raw, fl_batch_results_free);
+    fl::batch_results_ptr res(res_raw);
     if (rc != FL_OK) return fail(ctx, rc);
     const int sig = fw.signal_taken();
     const int status = sig ? 128 + sig : batch_exit_status(*res);

@@ -1,8 +1,8 @@
 // cmd_clean.cpp - `filelock clean`: remove stale lock files under a directory.
 #include <cstdio>
-#include <memory>
 
 #include "commands.hpp"
+#include "filelock.hpp"
 #include "lockview.hpp"
 #include "output.hpp"
 #include "scan.hpp"
@@ -64,7 +64,7 @@ int run_clean(Context &ctx, const CleanArgs &a)
     fl_clean_report *raw = nullptr;
     int rc = so ? fl_cleanup_stale_locks(a.scan.directory.c_str(), so.get(), &raw) : FL_ENOMEM;
     if (rc != FL_OK) return fail(ctx, rc);
-    std::unique_ptr<fl_clean_report, void (*)(fl_clean_report *)> rep(raw, fl_clean_report_free);
+    fl::clean_report_ptr rep(raw);
 
     if (a.scan.json) {
         nlohmann::ordered_json locks = nlohmann::ordered_json::array(), errors = nlohmann::ordered_json::array();

@@ -1,9 +1,9 @@
 // cmd_info.cpp - `filelock info LOCKFILE`: everything known about one lock
 // file, and why it is or is not stale.
 #include <cstdio>
-#include <memory>
 
 #include "commands.hpp"
+#include "filelock.hpp"
 #include "lockhandle.hpp"
 #include "lockview.hpp"
 #include "output.hpp"
@@ -90,7 +90,7 @@ int run_info(Context &ctx, const InfoArgs &a)
     int rc = lock_path_of(ctx, a.path, &lock_path);
     fl_lock_info *raw = nullptr;
     if (rc == FL_OK) rc = fl_lock_info_read(lock_path.c_str(), threshold, &raw);
-    std::unique_ptr<fl_lock_info, void (*)(fl_lock_info *)> info(raw, fl_lock_info_free);
+    fl::lock_info_ptr info(raw);
     if (rc == FL_ENOENT) {
         error(ctx, "no lock file " + printable(lock_path.empty() ? a.path : lock_path) +
                        " (the target is not locked)");

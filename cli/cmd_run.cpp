@@ -90,7 +90,7 @@ int run_run(Context &ctx, const RunArgs &a, const std::vector<std::string> &comm
     LockPtr lock(raw);
     if (rc != FL_OK) return fail(ctx, rc);
 
-    cleanup_at_start(ctx, fl_lock_path(lock.get()));
+    cleanup_at_start(ctx, a.file, opts.get());
 
     rc = fl_acquire(lock.get(), timeout_ms);
     if (rc != FL_OK) return fail(ctx, rc);

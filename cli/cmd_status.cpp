@@ -1,8 +1,8 @@
 // cmd_status.cpp - `filelock status`: every lock file under a directory.
 #include <cstdio>
-#include <memory>
 
 #include "commands.hpp"
+#include "filelock.hpp"
 #include "lockview.hpp"
 #include "output.hpp"
 #include "scan.hpp"
@@ -61,7 +61,7 @@ int run_status(Context &ctx, const ScanArgs &a)
     fl_lock_list *raw = nullptr;
     int rc = so ? fl_scan(a.directory.c_str(), so.get(), &raw) : FL_ENOMEM;
     if (rc != FL_OK) return fail(ctx, rc);
-    std::unique_ptr<fl_lock_list, void (*)(fl_lock_list *)> list(raw, fl_lock_list_free);
+    fl::lock_list_ptr list(raw);
 
     if (a.json) {
         nlohmann::ordered_json arr = nlohmann::ordered_json::array();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "filelock.hpp"
 #include "output.hpp"
 
 namespace flcli {
@@ -43,20 +44,16 @@ std::optional<std::string> Config::value(const char *key) const
 
 bool Config::flag(const char *key, bool fallback) const
 {
-    auto v = value(key);
-    if (!v) return fallback;
-    return *v == "true";
+    int b = 0;
+    if (!cfg_ || fl_config_get_bool(cfg_, key, &b) != FL_OK) return fallback;
+    return b != 0;
 }
 
-int64_t Config::millis(const char *key, double unit_ms, int64_t fallback) const
+int64_t Config::millis(const char *key, int64_t fallback) const
 {
-    auto v = value(key);
-    if (!v) return fallback;
-    char *end = nullptr;
-    errno = 0;
-    double d = std::strtod(v->c_str(), &end);
-    if (errno || end == v->c_str() || !std::isfinite(d) || d < 0) return fallback;
-    return static_cast<int64_t>(std::llround(d * unit_ms));
+    int64_t ms = 0;
+    if (!cfg_ || fl_config_get_ms(cfg_, key, &ms) != FL_OK) return fallback;
+    return ms;
 }
 
 int Config::set(const char *key, const std::string &value, const char *flag_name)
@@ -155,36 +152,13 @@ int fail(const Context &ctx, int code)
     return exit_for(code);
 }
 
-bool parse_seconds(const std::string &text, bool allow_forever, int64_t *ms)
-{
-    constexpr double kCenturySeconds = 100 * 365.25 * 24 * 3600;
-    static const std::set<std::string> kForever = {"inf", "infinity", "forever", "none", "-1"};
-    if (kForever.count(text)) {
-        if (!allow_forever) return false;
-        *ms = FL_WAIT_FOREVER;
-        return true;
-    }
-    char *end = nullptr;
-    errno = 0;
-    double d = std::strtod(text.c_str(), &end);
-    if (text.empty() || errno || *end != '\0' || !std::isfinite(d) || d < 0) return false;
-    // Beyond a century is no limit (as in the library): no deadline overflows.
-    if (d > kCenturySeconds) {
-        if (!allow_forever) return false;
-        *ms = FL_WAIT_FOREVER;
-        return true;
-    }
-    *ms = static_cast<int64_t>(std::llround(d * 1000.0));
-    return true;
-}
-
 int resolve_timeout(Context &ctx, const std::string &flag_text, int64_t *ms)
 {
     if (flag_text.empty()) {
-        *ms = ctx.cfg.millis("timeout_seconds", 1000.0, 30000);
+        *ms = ctx.cfg.millis("timeout_seconds", 30000);
         return kExitOk;
     }
-    if (parse_seconds(flag_text, true, ms)) return kExitOk;
+    if (fl_parse_seconds(flag_text.c_str(), 1, ms) == FL_OK) return kExitOk;
     error(ctx, "--timeout " + flag_text +
                    ": expected seconds (e.g. 0, 2.5, 30) or 'inf' for no limit");
     return kExitUsage;
@@ -193,7 +167,7 @@ int resolve_timeout(Context &ctx, const std::string &flag_text, int64_t *ms)
 int resolve_threshold(Context &ctx, const std::optional<double> &hours, int64_t *ms)
 {
     if (!hours) {
-        *ms = ctx.cfg.millis("stale_threshold_hours", 3600000.0, 3600000);
+        *ms = ctx.cfg.millis("stale_threshold_hours", 3600000);
         return kExitOk;
     }
     if (!std::isfinite(*hours) || *hours < 0 || *hours > 1e9) {
@@ -204,36 +178,26 @@ int resolve_threshold(Context &ctx, const std::optional<double> &hours, int64_t 
     return kExitOk;
 }
 
-void cleanup_at_start(Context &ctx, const std::string &lock_path)
+void cleanup_at_start(Context &ctx, const std::string &target, const fl_options *opts)
 {
     if (!ctx.cfg.flag("cleanup_stale_locks", false)) return;
-    // The working directory and the directory of this lock file, without
-    // descending (the same rule as fl_batch_run): `cd / && filelock run`
-    // must not walk the whole file system.
-    std::vector<std::string> dirs{"."};
-    size_t slash = lock_path.rfind('/');
-    std::string lock_dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : lock_path.substr(0, slash));
-    if (lock_dir != ".") dirs.push_back(lock_dir);
-    fl_scan_options *so = nullptr;
-    if (fl_scan_options_new(&so) != FL_OK) return;
-    fl_scan_options_set_stale_threshold_ms(so, ctx.cfg.millis("stale_threshold_hours", 3600000.0, 3600000));
-    fl_scan_options_set_max_depth(so, 0);
-    for (const std::string &dir : dirs) {
-        fl_clean_report *rep = nullptr;
-        int rc = fl_cleanup_stale_locks(dir.c_str(), so, &rep);
-        if (rc != FL_OK) {
-            // Not fatal: a stale lock file never blocks an acquire.
-            warn(ctx, "stale lock cleanup skipped: " + last_error(rc));
-            continue;
-        }
-        for (size_t i = 0; i < rep->stale_count; ++i)
-            detail(ctx, std::string("removed stale lock file ") + rep->stale_locks[i]->lock_path + " (" +
-                            rep->stale_locks[i]->reason + ")");
-        for (size_t i = 0; i < rep->error_count; ++i)
-            detail(ctx, std::string("stale lock cleanup: ") + rep->errors[i]->message);
-        fl_clean_report_free(rep);
+    // The same rule as fl_batch_run: the working directory and the lock
+    // file's directory, without descending.
+    const char *targets[] = {target.c_str()};
+    fl_clean_report *raw = nullptr;
+    int rc = fl_cleanup_for_targets(targets, target.empty() ? 0 : 1, opts,
+                                    ctx.cfg.millis("stale_threshold_hours", 3600000), &raw);
+    fl::clean_report_ptr rep(raw);
+    if (rc != FL_OK) {
+        // Not fatal: a stale lock file never blocks an acquire.
+        warn(ctx, "stale lock cleanup skipped: " + last_error(rc));
+        return;
     }
-    fl_scan_options_free(so);
+    for (size_t i = 0; i < rep->stale_count; ++i)
+        detail(ctx, std::string("removed stale lock file ") + rep->stale_locks[i]->lock_path + " (" +
+                        rep->stale_locks[i]->reason + ")");
+    for (size_t i = 0; i < rep->error_count; ++i)
+        detail(ctx, std::string("stale lock cleanup: ") + rep->errors[i]->message);
 }
 
 } // namespace flcli

@@ -47,8 +47,8 @@ public:
 
     std::optional<std::string> value(const char *key) const;
     bool flag(const char *key, bool fallback) const;
-    // A key in seconds/hours, as milliseconds.
-    int64_t millis(const char *key, double unit_ms, int64_t fallback) const;
+    // A duration key (seconds or hours) in milliseconds.
+    int64_t millis(const char *key, int64_t fallback) const;
     // An explicit flag overriding a key; returns an exit code (64 on a bad value).
     int set(const char *key, const std::string &value, const char *flag_name);
 
@@ -83,10 +83,6 @@ int exit_for(int code);
 // error(ctx, last_error(code)), then exit_for(code).
 int fail(const Context &ctx, int code);
 
-// "2.5", "0", "inf"/"forever"/"-1" (when allowed) -> milliseconds.  More than
-// a century is no limit (FL_WAIT_FOREVER where allowed, else refused).
-bool parse_seconds(const std::string &text, bool allow_forever, int64_t *ms);
-
 // The timeout a subcommand uses: --timeout if given, else timeout_seconds.
 int resolve_timeout(Context &ctx, const std::string &flag_text, int64_t *ms);
 
@@ -95,7 +91,7 @@ int resolve_threshold(Context &ctx, const std::optional<double> &hours, int64_t 
 
 // The config's cleanup_stale_locks at the start of `run`: remove stale lock
 // files once from the working directory and from the directory holding
-// `lock_path`, without descending, as fl_batch_run does at a batch's start.
-void cleanup_at_start(Context &ctx, const std::string &lock_path);
+// `target`'s lock file (fl_cleanup_for_targets), as fl_batch_run does.
+void cleanup_at_start(Context &ctx, const std::string &target, const fl_options *opts);
 
 } // namespace flcli

@@ -1,23 +1,14 @@
-// lockhandle.hpp - small RAII owners of library objects used by run, wait
-// and info.
+// lockhandle.hpp - the owners run, wait and info use (from filelock.hpp),
+// and lock options from the configuration.
 #pragma once
 
-#include <memory>
-
 #include "context.hpp"
-#include "filelock.h"
+#include "filelock.hpp"
 
 namespace flcli {
 
-struct OptionsDeleter {
-    void operator()(fl_options *o) const { fl_options_free(o); }
-};
-using OptionsPtr = std::unique_ptr<fl_options, OptionsDeleter>;
-
-struct LockDeleter {
-    void operator()(fl_lock *l) const { fl_lock_free(l); }
-};
-using LockPtr = std::unique_ptr<fl_lock, LockDeleter>;
+using OptionsPtr = fl::options_ptr;
+using LockPtr = fl::lock_ptr;
 
 // Lock options from the configuration (timeout, poll interval, mode,
 // removal, lock directory, tag).  Returns an FL_ code.

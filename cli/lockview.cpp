@@ -1,31 +1,11 @@
 // lockview.cpp - presenting one fl_lock_info.
 #include "lockview.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <climits>
+#include <cstddef>
+#include <cstring>
 
 namespace flcli {
 
-namespace {
-
-const std::string &local_host()
-{
-    static const std::string name = [] {
-        char buf[HOST_NAME_MAX + 1] = {};
-        if (gethostname(buf, sizeof buf - 1) != 0) return std::string();
-        return std::string(buf);
-    }();
-    return name;
-}
-
-bool other_host(const fl_lock_info &info)
-{
-    return info.host && *info.host && !local_host().empty() && local_host() != info.host;
-}
-
-} // namespace
 
 State lock_state(const fl_lock_info &info)
 {
@@ -65,22 +45,16 @@ const char *holder_name(int32_t holder)
     }
 }
 
-std::string file_kind(const char *path)
+std::string odd_kind(const fl_lock_info &info)
 {
-    struct stat st;
-    if (!path || lstat(path, &st) != 0) return "";
-    if (S_ISREG(st.st_mode)) return "";
-    if (S_ISLNK(st.st_mode)) return "symlink";
-    if (S_ISDIR(st.st_mode)) return "directory";
-    if (S_ISFIFO(st.st_mode)) return "FIFO";
-    if (S_ISSOCK(st.st_mode)) return "socket";
-    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "device";
-    return "special file";
+    const bool has_kind = info.struct_size >= offsetof(fl_lock_info, kind) + sizeof(info.kind);
+    if (!has_kind || !info.kind || std::strcmp(info.kind, "regular file") == 0) return "";
+    return info.kind;
 }
 
 std::string short_note(const fl_lock_info &info, int64_t threshold_ms)
 {
-    const std::string kind = info.held < 0 ? file_kind(info.lock_path) : "";
+    const std::string kind = odd_kind(info);
     if (!kind.empty()) return kind + ", not a lock file";
     if (info.foreign) return "not a lock file (never removed)";
     switch (lock_state(info)) {
@@ -94,7 +68,7 @@ std::string short_note(const fl_lock_info &info, int64_t threshold_ms)
     default:
         if (info.held < 0) return "cannot tell if locked";
         if (!info.record_valid) return "unreadable record";
-        if (other_host(info)) return "other host";
+        if (info.other_host) return "other host";
         return "holder unknown";
     }
 }
@@ -121,7 +95,7 @@ nlohmann::ordered_json lock_json(const fl_lock_info &info)
     j["boot_id"] = info.boot_id && *info.boot_id ? json(info.boot_id) : json(nullptr);
     j["start_token"] = info.start_token >= 0 ? json(info.start_token) : json(nullptr);
     j["size_bytes"] = info.size_bytes;
-    std::string kind = info.held < 0 ? file_kind(info.lock_path) : "";
+    const std::string kind = odd_kind(info);
     j["kind"] = kind.empty() ? "regular file" : kind;
     return j;
 }

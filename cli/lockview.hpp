@@ -23,9 +23,9 @@ const char *state_name(State s);
 const char *state_colour(State s);
 const char *holder_name(int32_t holder);
 
-// What the path is when it is not a regular file ("symlink", "FIFO",
-// "directory", ...), or "" for a regular file or a vanished one.
-std::string file_kind(const char *path);
+
+// What is at the lock path when it is not a regular file ("" when it is).
+std::string odd_kind(const fl_lock_info &info);
 
 // A few words saying why the state is what it is ("holder dead",
 // "other host", "younger than 2h", ...).

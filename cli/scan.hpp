@@ -9,7 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "context.hpp"
-#include "filelock.h"
+#include "filelock.hpp"
 
 namespace flcli {
 
@@ -24,10 +24,7 @@ struct ScanArgs {
 // --directory, --max-age-hours, --max-depth, --cross-filesystems, --json.
 void add_scan_options(CLI::App *sub, ScanArgs &a);
 
-struct ScanOptionsDeleter {
-    void operator()(fl_scan_options *o) const { fl_scan_options_free(o); }
-};
-using ScanOptionsPtr = std::unique_ptr<fl_scan_options, ScanOptionsDeleter>;
+using ScanOptionsPtr = fl::scan_options_ptr;
 
 // fl_scan_options from the arguments (threshold already resolved).
 ScanOptionsPtr make_scan_options(const ScanArgs &a, int64_t threshold_ms, bool dry_run);

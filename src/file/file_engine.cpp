@@ -113,13 +113,13 @@ std::string FileEngine::describe_holder()
 
 int FileEngine::win(const platform::FileStat &st)
 {
-    const bool writes = !opts_.shared && opts_.file.write_record;
+    const bool writes = !opts_.shared && opts_.file.write_record && !directory_;
     // Only a file that is empty or a lock record is ours to write, chmod
     // and (later) remove; anything else stays exactly as it is.  A holder
     // that writes nothing and keeps the file touches no byte of it, so it
     // may lock any regular file (the flock(1) habit).
     const bool touches = writes || opts_.file.remove_on_release || opts_.file.mode_explicit;
-    if (st.size_bytes > 0 && touches) {
+    if (st.size_bytes > 0 && touches && !directory_) {
         std::string text, what;
         int rc = platform::read_handle(fd_, kMaxRecordBytes, &text);
         if (rc != FL_OK) return give_up(refail(rc, last_error() + " (" + path_ + ")"));
@@ -182,7 +182,7 @@ int FileEngine::try_once()
         if (fd_ == platform::kInvalid) {
             if (int rc = open_file(); rc != FL_OK) return give_up(rc);  // A1
         }
-        int rc = platform::try_lock(fd_, opts_.shared || directory_, path_);  // A2
+        int rc = platform::try_lock(fd_, opts_.shared, path_);  // A2
         if (rc == FL_EBUSY) return FL_EBUSY;
         if (rc != FL_OK) return give_up(rc);
         rc = locked();
@@ -193,7 +193,7 @@ int FileEngine::try_once()
 
 int FileEngine::block()
 {
-    int rc = platform::lock_blocking(fd_, opts_.shared || directory_, path_);
+    int rc = platform::lock_blocking(fd_, opts_.shared, path_);
     if (rc != FL_OK) return give_up(rc);
     return locked();
 }

@@ -174,4 +174,18 @@ def disabled_locking_runs_without_a_lock(tmp):
         check("disabled" in r.stderr, r.stderr)
 
 
+@tap.case
+def run_and_batch_read_timeouts_with_one_grammar(tmp):
+    # 1.0 read `run --timeout 0x1` as one second and refused it in `batch`.
+    t = os.path.join(tmp, "t")
+    for bad in ("0x1", "5s", "-1.5"):
+        r = fl("run", "--timeout", bad, t, "--", "true")
+        eq(r.returncode, 64, "run --timeout %s: %s" % (bad, r.stderr))
+        r = fl("batch", "--timeout", bad, t, "--", "true")
+        eq(r.returncode, 64, "batch --timeout %s: %s" % (bad, r.stderr))
+    eq(fl("run", "--timeout", "2.5", t, "--", "true").returncode, 0, "run 2.5")
+    eq(fl("batch", "--timeout", "2.5", t, "--", "true").returncode, 0, "batch 2.5")
+    eq(fl("run", "--timeout", "inf", t, "--", "true").returncode, 0, "run inf")
+
+
 sys.exit(tap.run())

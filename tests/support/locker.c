@@ -1,9 +1,11 @@
 /* locker - a small program the multi-process tests run many copies of.  It
  * uses only the public C API, like any user.
  *
- *   locker hold TARGET [shared|keep|timeout=MS]...
+ *   locker hold TARGET [shared|keep|timeout=MS|file|norecord]...
  *       acquire, print "held <pid>", then hold until standard input closes;
  *       release and exit 0.  On failure print "fail <code> <message>", exit 2.
+ *       `file`: TARGET is the lock file itself (fl_lock_new_file);
+ *       `norecord`: write no record.
  *   locker loop TARGET ITERATIONS LOG [keep|timeout=MS]...
  *       ITERATIONS times: acquire; append "enter <pid>" to LOG; create
  *       TARGET.inside with O_EXCL (EEXIST = someone else is inside: overlap);
@@ -44,12 +46,16 @@ static fl_lock *make_lock(const char *target, int argc, char **argv, int first, 
     fl_options *o = NULL;
     fl_lock *l = NULL;
     if (fl_options_new(&o) != FL_OK) return NULL;
+    int explicit_file = 0;
     for (int i = first; i < argc; i++) {
         if (strcmp(argv[i], "shared") == 0) fl_options_set_shared(o, 1);
         else if (strcmp(argv[i], "keep") == 0) fl_options_set_remove_on_release(o, 0);
+        else if (strcmp(argv[i], "file") == 0) explicit_file = 1;
+        else if (strcmp(argv[i], "norecord") == 0) fl_options_set_write_record(o, 0);
         else if (strncmp(argv[i], "timeout=", 8) == 0) *timeout = atoll(argv[i] + 8);
     }
-    if (fl_lock_new(&l, target, o) != FL_OK) l = NULL;
+    int rc = explicit_file ? fl_lock_new_file(&l, target, o) : fl_lock_new(&l, target, o);
+    if (rc != FL_OK) l = NULL;
     fl_options_free(o);
     return l;
 }
