@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "config_handle.hpp"
 #include "guard.hpp"
+#include "handles.hpp"
 
 using filelock::Config;
 using filelock::fail;
@@ -69,8 +69,7 @@ FL_API void fl_config_free(fl_config *cfg)
 
 FL_API int fl_config_set(fl_config *cfg, const char *key, const char *value)
 {
-    return guard([&]() -> int {
-        if (!valid(cfg, kConfigMagic)) return invalid("invalid fl_config handle");
+    return filelock::capi::with_handle(cfg, kConfigMagic, "fl_config", [&](auto &) -> int {
         if (!key || !value) return invalid("key or value is NULL");
         return filelock::config_set(&cfg->c, key, value);
     });
@@ -78,8 +77,7 @@ FL_API int fl_config_set(fl_config *cfg, const char *key, const char *value)
 
 FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out)
 {
-    return guard([&]() -> int {
-        if (!valid(cfg, kConfigMagic)) return invalid("invalid fl_config handle");
+    return filelock::capi::with_handle(cfg, kConfigMagic, "fl_config", [&](auto &) -> int {
         if (!key || !out) return invalid("key or out is NULL");
         *out = nullptr;
         std::string text;
@@ -91,8 +89,7 @@ FL_API int fl_config_get(const fl_config *cfg, const char *key, char **out)
 
 FL_API int fl_config_get_ms(const fl_config *cfg, const char *key, int64_t *out)
 {
-    return guard([&]() -> int {
-        if (!valid(cfg, kConfigMagic)) return invalid("invalid fl_config handle");
+    return filelock::capi::with_handle(cfg, kConfigMagic, "fl_config", [&](auto &) -> int {
         if (!key || !out) return invalid("key or out is NULL");
         return filelock::config_get_ms(cfg->c, key, out);
     });
@@ -100,8 +97,7 @@ FL_API int fl_config_get_ms(const fl_config *cfg, const char *key, int64_t *out)
 
 FL_API int fl_config_get_bool(const fl_config *cfg, const char *key, int *out)
 {
-    return guard([&]() -> int {
-        if (!valid(cfg, kConfigMagic)) return invalid("invalid fl_config handle");
+    return filelock::capi::with_handle(cfg, kConfigMagic, "fl_config", [&](auto &) -> int {
         if (!key || !out) return invalid("key or out is NULL");
         bool b = false;
         int rc = filelock::config_get_bool(cfg->c, key, &b);

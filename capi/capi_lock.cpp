@@ -269,24 +269,21 @@ FL_API void fl_lock_free(fl_lock *lock)
 
 FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms)
 {
-    return guard([&]() -> int {
-        if (!valid(lock, kLockMagic)) return invalid("invalid fl_lock handle");
+    return filelock::capi::with_handle(lock, kLockMagic, "fl_lock", [&](auto &) -> int {
         return lock->l->acquire(timeout_ms);
     });
 }
 
 FL_API int fl_release(fl_lock *lock)
 {
-    return guard([&]() -> int {
-        if (!valid(lock, kLockMagic)) return invalid("invalid fl_lock handle");
+    return filelock::capi::with_handle(lock, kLockMagic, "fl_lock", [&](auto &) -> int {
         return lock->l->release();
     });
 }
 
 FL_API int fl_lock_is_held(const fl_lock *lock)
 {
-    return guard([&]() -> int {
-        if (!valid(lock, kLockMagic)) return invalid("invalid fl_lock handle");
+    return filelock::capi::with_handle(lock, kLockMagic, "fl_lock", [&](auto &) -> int {
         return lock->l->held();
     });
 }

@@ -1,7 +1,8 @@
 // capi_query.cpp - read-only questions: locked?, holder, liveness, stale, info.
 #include "guard.hpp"
 #include "handles.hpp"
-#include "convert.hpp"
+#include "results.hpp"
+#include "file/liveness.hpp"
 #include "file/stale.hpp"
 #include "file/paths.hpp"
 #include "platform/platform.hpp"
@@ -29,7 +30,7 @@ int lock_path_of(const char *target, const fl_options *opts, std::string *out)
 int inspect_one(const char *lock_path, int64_t threshold_ms, filelock::LockInfo *info)
 {
     if (!lock_path) return invalid("lock_path is NULL");
-    if (threshold_ms < 0) return invalid("threshold_ms must be >= 0");
+    if (int rc = filelock::check_threshold_ms(threshold_ms); rc != FL_OK) return rc;
     if (int rc = filelock::check_lock_path_query(lock_path); rc != FL_OK) return rc;
     return filelock::inspect_lock(lock_path, threshold_ms, filelock::platform::HeldIndex::snapshot(),
                                   info);
@@ -71,9 +72,7 @@ FL_API int fl_holder_pid(const char *lock_path, int64_t *out_pid)
 FL_API int fl_process_is_running(int64_t pid)
 {
     return guard([&]() -> int {
-        if (pid < 1 || pid > 2147483647) return invalid("pid must be in 1 .. 2^31-1");
-        auto ps = filelock::platform::process_state(pid);
-        return ps.exists && !ps.zombie ? 1 : 0;
+        return filelock::process_running(pid);
     });
 }
 

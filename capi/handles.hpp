@@ -1,5 +1,6 @@
-// handles.hpp - what the opaque C handles are.  Each starts with a magic tag
-// so that a handle of the wrong type gives FL_EINVAL rather than a crash.
+// handles.hpp - what the opaque C handles are, all in one place.  Each starts
+// with a magic tag so that a handle of the wrong type gives FL_EINVAL rather
+// than a crash.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,12 @@
 #include "guard.hpp"
 
 #include "filelock.h"
+#include "batch.hpp"
 #include "cancel.hpp"
+#include "config.hpp"
 #include "lock.hpp"
 #include "options.hpp"
+#include "file/scan.hpp"
 
 namespace filelock::capi {
 
@@ -76,4 +80,20 @@ struct fl_cancel {
 struct fl_lock {
     uint32_t magic = filelock::capi::kLockMagic;
     std::unique_ptr<filelock::Lock> l;
+};
+
+struct fl_scan_options {
+    uint32_t magic = filelock::capi::kScanMagic;
+    filelock::ScanOptions o;
+};
+
+struct fl_config {
+    uint32_t magic = filelock::capi::kConfigMagic;
+    filelock::Config c;
+};
+
+struct fl_batch {
+    uint32_t magic = filelock::capi::kBatchMagic;
+    filelock::Batch b;
+    explicit fl_batch(const filelock::Config &c) : b(c) {}
 };

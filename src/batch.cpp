@@ -50,10 +50,13 @@ private:
 
 Batch::Batch(const Config &cfg) : cfg_(cfg), opts_(cfg.to_options()) {}
 
-void Batch::set_workers(size_t workers)
+int Batch::set_workers(size_t workers)
 {
+    if (workers > kMaxWorkers)
+        return fail(FL_EINVAL, "workers must be 0 (number of CPUs) .. " + std::to_string(kMaxWorkers));
     std::lock_guard<std::mutex> g(mu_);
     settings_.workers = workers;
+    return FL_OK;
 }
 
 void Batch::set_skip_locked(bool skip)

@@ -49,7 +49,9 @@ public:
 
     // Settings are read once at the start of each run, so changing them
     // during a run affects only later runs.
-    void set_workers(size_t workers);  // 0 = number of CPUs
+    // 0 = number of CPUs; FL_EINVAL beyond kMaxWorkers.
+    int set_workers(size_t workers);
+    static constexpr size_t kMaxWorkers = 1024;
     void set_skip_locked(bool skip);
     void set_stop_on_failure(bool stop);
     void set_progress(ProgressFn fn);

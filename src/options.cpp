@@ -39,6 +39,12 @@ int check_tag(const std::string &tag)
     return FL_OK;
 }
 
+int check_threshold_ms(int64_t threshold_ms)
+{
+    if (threshold_ms < 0) return fail(FL_EINVAL, "threshold_ms must be >= 0");
+    return FL_OK;
+}
+
 std::string normalise_dir(std::string dir)
 {
     while (dir.size() > 1 && platform::is_separator(dir.back())) dir.pop_back();

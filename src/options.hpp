@@ -50,6 +50,8 @@ int check_poll_interval_ms(int64_t interval_ms);
 int check_file_mode(int64_t mode);
 int check_tag(const std::string &tag);  // <= 256 bytes, no control characters
 
+int check_threshold_ms(int64_t threshold_ms);  // stale threshold: >= 0
+
 // A directory path without trailing separators ("/" stays "/").
 std::string normalise_dir(std::string dir);
 

@@ -1,5 +1,7 @@
 #include "file/liveness.hpp"
 
+#include "error.hpp"
+
 #include "platform/platform.hpp"
 
 namespace filelock {
@@ -56,6 +58,13 @@ HolderVerdict judge_holder(const Record &r)
     v.holder = Holder::Alive;
     v.reason = "holder pid " + pid + " is running";
     return v;
+}
+
+int process_running(int64_t pid)
+{
+    if (pid < 1 || pid > 2147483647) return fail(FL_EINVAL, "pid must be in 1 .. 2^31-1");
+    platform::ProcessState ps = platform::process_state(pid);
+    return ps.exists && !ps.zombie ? 1 : 0;
 }
 
 } // namespace filelock

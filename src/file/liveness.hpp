@@ -19,6 +19,10 @@ struct HolderVerdict {
 // it uses kill(pid, 0) and /proc only.
 HolderVerdict judge_holder(const Record &r);
 
-const char *holder_name(Holder h);  // "alive", "dead", "unknown"
+const char *holder_name(Holder h);
+
+// fl_process_is_running: 1 when `pid` (1 .. 2^31-1) names a running process
+// (exited-but-unreaped is not running), 0 when not, FL_EINVAL for a bad pid.
+int process_running(int64_t pid);  // "alive", "dead", "unknown"
 
 } // namespace filelock

@@ -264,4 +264,10 @@ int scan_locks(const std::string &dir, const ScanOptions &opts, ScanResult *out)
     return FL_OK;
 }
 
+int check_max_depth(int max_depth)
+{
+    if (max_depth < -1) return fail(FL_EINVAL, "max_depth must be >= 0, or -1 for no limit");
+    return FL_OK;
+}
+
 } // namespace filelock

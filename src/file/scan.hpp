@@ -72,6 +72,9 @@ struct ScanResult {
 //
 // Returns FL_OK, or a code (message set) when `dir` itself cannot be listed:
 // FL_ENOENT, FL_EPERM, FL_EINVAL (not a directory).
+// max_depth: >= 0, or -1 for no limit; FL_EINVAL otherwise.
+int check_max_depth(int max_depth);
+
 int scan_locks(const std::string &dir, const ScanOptions &opts, ScanResult *out);
 
 // The two halves of scan_locks: the walk, then the judging.  Separate so
