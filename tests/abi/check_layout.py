@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The layout dump (filelock-layout.json) is sound, printed as TAP: every
 struct starts with struct_size, its fields neither overlap nor run past its
-size, error codes are 0 or negative, and its version is the project's.
+size and none is left out, error codes are 0 or negative, and its version is the project's.
 
 usage: check_layout.py LAYOUT_JSON PROJECT_VERSION
 """
@@ -28,6 +28,10 @@ def main():
             end = off + size
         if end > st["size"]:
             bad.append(f"fields end at {end}, past size {st['size']}")
+        # Only tail padding may follow the last field: a member appended to
+        # the header but not to the dump leaves a gap of 8 bytes or more.
+        if st["size"] - end >= 8:
+            bad.append(f"{st['size'] - end} bytes after the last listed field: a field is missing")
         checks.append((f"{name} fields fit", not bad, bad))
     codes = {k: v for k, v in layout["constants"].items() if k == "FL_OK" or k.startswith("FL_E")}
     checks.append(("error codes are 0 or negative",

@@ -47,6 +47,8 @@ int main(void)
     FIELD(fl_lock_info, reason, ", ");
     FIELD(fl_lock_info, size_bytes, ", ");
     FIELD(fl_lock_info, foreign, ", ");
+    FIELD(fl_lock_info, kind, ", ");
+    FIELD(fl_lock_info, other_host, ", ");
     printf("}}");
     begin("fl_scan_error", sizeof(fl_scan_error));
     FIELD(fl_scan_error, struct_size, "");
