@@ -27,7 +27,8 @@
  * Threads and ownership, everywhere below unless a function says otherwise:
  * every function may be called from any thread; one object (lock handle,
  * options, batch, config) is used by one thread at a time; distinct objects
- * may be used concurrently.  A lock belongs to the process that created the
+ * may be used concurrently.  The exceptions are made to be called while
+ * another thread waits: fl_cancel_fire() and fl_batch_cancel().  A lock belongs to the process that created the
  * handle (a forked child gets FL_EFORKED and keeps none of its parent's
  * locks) and, for the same-thread deadlock check, to the thread that
  * acquired it until it is released.  Strings and structs the library returns
@@ -388,7 +389,10 @@ FL_API void fl_lock_free(fl_lock *lock);
  *         lock file (anything but an empty file or a lock record: a
  *         Cargo.lock, JSON, a binary), or has more than one hard link; the
  *         file is left untouched (not written, truncated, chmod-ed or
- *         removed) and the message says what is there.
+ *         removed) and the message says what is there.  Since 1.1:
+ *         FL_ECANCELED (the options' fl_cancel fired, before or during the
+ *         wait; a lock already held through this handle still nests), and
+ *         for fl_lock_new_file() handles the path errors it deferred.
  * Thread safety: see fl_lock_new().  @since 1.0
  */
 FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms);
@@ -445,8 +449,10 @@ FL_API int fl_lock_path_for(const char *target_path, const fl_options *opts, cha
  * @param opts  NULL for defaults (only the lock directory option matters).
  * @return 1, 0 (also when no lock file exists), FL_ENOENT (the lock file's
  *         directory does not exist: no lock can be taken there, so it is not
- *         "free"), FL_EUNSAFE (not a regular file at the lock path), or
- *         another negative code.
+ *         "free"), FL_EUNSAFE (not a regular file at the lock path),
+ *         FL_EINVAL (since 1.1: @p target_path is itself a lock file, i.e.
+ *         ends in ".lock", has no lock file of its own, and holds a record or
+ *         is locked: pass the target it protects), or another negative code.
  * @since 1.0
  */
 FL_API int fl_is_locked(const char *target_path, const fl_options *opts);
@@ -456,14 +462,20 @@ FL_API int fl_is_locked(const char *target_path, const fl_options *opts);
  * @param timeout_ms  0 = check once; FL_WAIT_FOREVER; > 0 (beyond a century: no
  *        limit).
  * @return FL_OK (not locked), FL_ETIMEDOUT, FL_ENOENT (the lock file's
- *         directory does not exist), or a negative code.  @since 1.0
+ *         directory does not exist), FL_ECANCELED (since 1.1: the options'
+ *         fl_cancel fired), FL_EINVAL (as fl_is_locked()), or a negative code.
+ *         @since 1.0
  */
 FL_API int fl_wait_released(const char *target_path, const fl_options *opts, int64_t timeout_ms);
 
 /**
  * @brief PID recorded in a lock file.
  * @param[out] out_pid  the PID, or 0 when the record holds no valid PID.
- * @return FL_OK, FL_ENOENT, FL_EUNSAFE (not a regular file), FL_EPERM, FL_EIO.
+ * @return FL_OK, FL_ENOENT, FL_EUNSAFE (not a regular file), FL_EPERM, FL_EIO,
+ *         FL_EINVAL (since 1.1: @p lock_path does not end in ".lock", is not a
+ *         lock file itself, and @p lock_path.lock is: a target was given).
+ *         fl_is_stale(), fl_lock_age_ms() and fl_lock_info_read() give
+ *         FL_EINVAL for the same mistake.
  * @since 1.0
  */
 FL_API int fl_holder_pid(const char *lock_path, int64_t *out_pid);
