@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -18,14 +17,12 @@
 #include <optional>
 #include <set>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
 
 #include "error.hpp"
 #include "log.hpp"
+#include "platform/platform.hpp"
 
 
 namespace filelock {
@@ -115,55 +112,15 @@ int apply_yaml(std::string_view yaml, const std::string &name, Config &c)
 // once instead of hanging.
 int read_file(const std::string &path, std::string *out)
 {
-    constexpr size_t kMaxBytes = kMaxConfigBytes;
-    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int err = errno;
-        if (err == EISDIR)
-            return fail(FL_ECONFIG, "config path " + path + " is a directory, not a YAML file");
-        int rc = fail_errno(err, "cannot open config file", path);
-        return rc == FL_ENOENT || rc == FL_EPERM || rc == FL_ENOMEM ? rc : FL_ECONFIG;
-    }
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-        int err = errno;
-        ::close(fd);
-        return fail_errno(err, "cannot stat config file", path) == FL_EPERM ? FL_EPERM : FL_EIO;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        bool dir = S_ISDIR(st.st_mode);
-        ::close(fd);
-        return fail(FL_ECONFIG, "config path " + path +
-                                    (dir ? " is a directory" : " is not a regular file (a FIFO, device or socket)") +
-                                    ", not a YAML file");
-    }
-    if (static_cast<uint64_t>(st.st_size) > kMaxBytes) {
-        ::close(fd);
-        return fail(FL_ECONFIG, "config file " + path + " is " + std::to_string(st.st_size) +
-                                    " bytes, larger than the " + std::to_string(kMaxBytes >> 10) +
-                                    " KiB a config file may have");
-    }
-    std::string text;
-    char buf[8192];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            return fail_errno(err, "cannot read config file", path) == FL_EPERM ? FL_EPERM : FL_EIO;
-        }
-        if (n == 0) break;
-        text.append(buf, static_cast<size_t>(n));
-        if (text.size() > kMaxBytes) {  // it grew while we read
-            ::close(fd);
-            return fail(FL_ECONFIG, "config file " + path + " is larger than the " +
-                                        std::to_string(kMaxBytes >> 10) + " KiB a config file may have");
-        }
-    }
-    ::close(fd);
-    *out = std::move(text);
-    return FL_OK;
+    std::string kind;
+    int rc = platform::read_regular_file(path, kMaxConfigBytes, out, &kind);
+    if (rc == FL_OK || rc == FL_ENOENT || rc == FL_EPERM || rc == FL_ENOMEM) return rc;
+    if (rc == FL_EUNSAFE)
+        return fail(FL_ECONFIG, "config path " + path + " is a " + kind + ", not a YAML file");
+    if (rc == FL_EINVAL)  // too large
+        return refail(FL_ECONFIG, "config " + last_error() + " (a config file may have " +
+                                      std::to_string(kMaxConfigBytes >> 10) + " KiB)");
+    return rc;
 }
 
 } // namespace

@@ -13,7 +13,8 @@ namespace filelock {
 // failing path reads `return fail(FL_EIO, "...")`.
 int fail(int code, std::string message);
 
-// fail() for a failure the OS reported as `err`: last_os_error() says so.
+// fail() for a failure the OS reported as `err` (errno on POSIX): the
+// platform files map it to a code (posix_error.cpp); last_os_error() says so.
 int fail_os(int code, int err, std::string message);
 
 // fail() with a new message around the same failure: keeps last_os_error().
@@ -29,13 +30,5 @@ void clear_error();
 // This thread's last error message ("" when none).
 const std::string &last_error();
 
-// Map an errno value to the closest FL_E* code.
-int code_from_errno(int err);
-
-// fail() with the code for `err` and "<what> <path>: <strerror(err)>".
-int fail_errno(int err, std::string_view what, std::string_view path);
-
-// Thread-safe strerror.
-std::string os_error_text(int err);
 
 } // namespace filelock

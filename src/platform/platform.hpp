@@ -3,7 +3,8 @@
 // mechanism: posix_file.cpp (flock on a descriptor, stat, records, paths),
 // posix_dir.cpp (lock files named inside an open directory), posix_fork.cpp
 // (lock descriptors in a forked child), posix_process.cpp (PID, host,
-// clocks), posix_wakeup.cpp (cross-thread wake-ups), and per system either
+// clocks), posix_wakeup.cpp (cross-thread wake-ups), posix_error.cpp (errno
+// as FL_E* codes and messages), and per system either
 // the Linux files (linux_proc.cpp: /proc liveness; linux_held.cpp:
 // /proc/locks; linux_watch.cpp: inotify) or the portable POSIX fallbacks
 // (posix_proc.cpp, posix_held.cpp, posix_watch.cpp).  src/meson.build picks
@@ -144,6 +145,12 @@ int chmod_handle(Handle h, uint32_t mode, const std::string &path);
 
 // Read at most `cap` bytes (plus one to detect oversize) from offset 0.
 int read_handle(Handle h, size_t cap, std::string *out);
+
+// Read the regular file `path` whole, opened without blocking (a FIFO or a
+// device is refused at once, not waited on).  FL_ENOENT, FL_EPERM, FL_EIO;
+// FL_EUNSAFE when it is not a regular file (*kind says what it is, e.g.
+// "directory"); FL_EINVAL when it holds more than `cap` bytes.
+int read_regular_file(const std::string &path, size_t cap, std::string *out, std::string *kind);
 
 
 // --- held (PROTOCOL F) ------------------------------------------------------

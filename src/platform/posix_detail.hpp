@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <string>
+#include <string_view>
 
 #include "platform.hpp"
 
@@ -61,3 +62,16 @@ public:
 
 } // namespace detail
 } // namespace filelock::platform
+
+namespace filelock {
+
+// Map an errno value to the closest FL_E* code (posix_error.cpp).
+int code_from_errno(int err);
+
+// fail_os() with the code for `err` and "<what> <path>: <strerror(err)>".
+int fail_errno(int err, std::string_view what, std::string_view path);
+
+// Thread-safe strerror.
+std::string os_error_text(int err);
+
+} // namespace filelock

@@ -171,6 +171,53 @@ int read_handle(Handle h, size_t cap, std::string *out)
     return FL_OK;
 }
 
+int read_regular_file(const std::string &path, size_t cap, std::string *out, std::string *kind)
+{
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int err = errno;
+        if (err == EISDIR) {
+            *kind = "directory";
+            return fail(FL_EUNSAFE, path + " is a directory");
+        }
+        return fail_errno(err, "cannot open", path);
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        ::close(fd);
+        return fail_errno(err, "cannot stat", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        *kind = kind_of(st.st_mode);
+        return fail(FL_EUNSAFE, path + " is a " + *kind);
+    }
+    auto too_large = [&](const std::string &size) {
+        ::close(fd);
+        return fail(FL_EINVAL, "file " + path + " is " + size + ", larger than the " +
+                                   std::to_string(cap) + " bytes read at most");
+    };
+    if (static_cast<uint64_t>(st.st_size) > cap) return too_large(std::to_string(st.st_size) + " bytes");
+    std::string text;
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            return fail_errno(err, "cannot read", path);
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<size_t>(n));
+        if (text.size() > cap) return too_large("growing");  // it grew while we read
+    }
+    ::close(fd);
+    *out = std::move(text);
+    return FL_OK;
+}
+
 // --- paths --------------------------------------------------------------------
 
 bool is_separator(char c)
