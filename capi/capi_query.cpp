@@ -5,7 +5,6 @@
 #include "file/liveness.hpp"
 #include "file/stale.hpp"
 #include "file/paths.hpp"
-#include "platform/platform.hpp"
 #include "file/query.hpp"
 
 using filelock::fail;
@@ -32,8 +31,7 @@ int inspect_one(const char *lock_path, int64_t threshold_ms, filelock::LockInfo 
     if (!lock_path) return invalid("lock_path is NULL");
     if (int rc = filelock::check_threshold_ms(threshold_ms); rc != FL_OK) return rc;
     if (int rc = filelock::check_lock_path_query(lock_path); rc != FL_OK) return rc;
-    return filelock::inspect_lock(lock_path, threshold_ms, filelock::platform::HeldIndex::snapshot(),
-                                  info);
+    return filelock::inspect_one_lock(lock_path, threshold_ms, info);
 }
 
 } // namespace

@@ -105,4 +105,9 @@ int inspect_lock(const std::string &lock_path, int64_t threshold_ms,
     return rc;
 }
 
+int inspect_one_lock(const std::string &lock_path, int64_t threshold_ms, LockInfo *out)
+{
+    return inspect_lock(lock_path, threshold_ms, platform::HeldIndex::snapshot(), out);
+}
+
 } // namespace filelock

@@ -46,6 +46,10 @@ int inspect_entry(const platform::Dir &dir, const std::string &name, int64_t thr
 int inspect_lock(const std::string &lock_path, int64_t threshold_ms,
                  const platform::HeldIndex &index, LockInfo *out);
 
+// inspect_lock() for one file on its own: takes its own snapshot of held
+// locks (a scan takes one for all its files instead).
+int inspect_one_lock(const std::string &lock_path, int64_t threshold_ms, LockInfo *out);
+
 // Fill info->record, foreign, acquired_ms, age_ms, age_known from record
 // text and info->stat.
 void apply_record(LockInfo *info, const std::string &text, int64_t now_ms);
