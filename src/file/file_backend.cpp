@@ -44,9 +44,12 @@ public:
             engine->lock_directory_itself();
         } else if (s != FL_OK && s != FL_ENOENT) {
             rc = s;
-        } else if (platform::stat_path(parent_dir(name), &st) != FL_OK || !st.directory) {
-            rc = fail(FL_ENOENT, "directory " + parent_dir(name) + " of lock file " + name +
-                                     " does not exist");
+        } else {
+            // The directory may be reached through symlinks: the caller chose it.
+            platform::Dir dir;
+            if (platform::Dir::open(parent_dir(name), &dir) != FL_OK)
+                rc = fail(FL_ENOENT, "directory " + parent_dir(name) + " of lock file " + name +
+                                         " does not exist");
         }
         if (rc == FL_OK) clear_error();
         if (rc != FL_OK) {

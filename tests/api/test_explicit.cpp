@@ -58,6 +58,18 @@ TEST(ExplicitFile, ExcludesAHolderInAnotherProcess)
     EXPECT_EQ(fl_acquire(l.get(), 0), FL_OK);
 }
 
+TEST(ExplicitFile, ItsDirectoryMayBeReachedThroughASymlink)
+{
+    TempDir d;
+    ASSERT_EQ(::mkdir((d / "real").c_str(), 0755), 0);
+    ASSERT_EQ(::symlink((d / "real").c_str(), (d / "link").c_str()), 0);
+    auto l = fl::make_file_lock(d / "link/job.lock");
+    ASSERT_TRUE(l) << fl_last_error_message();
+    ASSERT_EQ(fl_acquire(l.get(), 0), FL_OK);
+    EXPECT_TRUE(exists(d / "real/job.lock"));
+    EXPECT_EQ(try_from_child(d / "real/job.lock", true), -FL_EBUSY) << "one file, two spellings";
+}
+
 TEST(ExplicitFile, RemovedOnReleaseOnlyWhenChosen)
 {
     TempDir d;
