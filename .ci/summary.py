@@ -3,7 +3,7 @@
 print the single closing line `N passed, N failed` (skips are reported too).
 Each GoogleTest case and each TAP line counts as one test case.
 
-usage: summary.py BUILD_DIR...
+usage: summary.py BUILD_DIR|JUNIT_XML...
 """
 import os
 import sys
@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 
 passed = failed = skipped = 0
 for build in sys.argv[1:]:
-    path = os.path.join(build, "meson-logs", "testlog.junit.xml")
+    # A build directory (meson's log inside it), or a JUnit file itself (pytest).
+    path = build if build.endswith(".xml") else os.path.join(build, "meson-logs", "testlog.junit.xml")
     if not os.path.exists(path):
         print(f"{build}: no test log", file=sys.stderr)
         failed += 1

@@ -35,6 +35,8 @@ class BaseAsyncFileLock(BaseFileLock):
     ``await lock.release()``, ``async with lock``.  State is shared by the
     tasks of the loop (not per thread)."""
 
+    _thread_deadlock_check = False
+
     def __init__(self, lock_file, timeout: float = -1, mode: int = _UNSET_FILE_MODE,
                  thread_local: bool = False, *, blocking: bool = True, is_singleton: bool = False,
                  poll_interval: float = 0.05, loop: Any = None, run_in_executor: bool = True,
@@ -90,3 +92,6 @@ class BaseAsyncFileLock(BaseFileLock):
 
 class AsyncFileLock(BaseAsyncFileLock):
     """The flock(2) lock for asyncio (on the filelock C library)."""
+
+    def _acquire(self, h, timeout, blocking, poll, cancel_check) -> None:
+        self._wait(h, timeout, blocking, poll, cancel_check)

@@ -134,6 +134,10 @@ class BaseFileLock(contextlib.ContextDecorator, metaclass=_FileLockMeta):
 
     _instances: "WeakValueDictionary[str, BaseFileLock]"
     _instances_lock: threading.RLock
+    #: A second instance's unlimited wait in the thread that holds the file
+    #: raises RuntimeError("Deadlock ...").  Async locks wait on pool threads,
+    #: where a thread says nothing about who waits.
+    _thread_deadlock_check = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -260,7 +264,8 @@ class BaseFileLock(contextlib.ContextDecorator, metaclass=_FileLockMeta):
                 ctx.lock_counter += 1
                 return AcquireReturnProxy(lock=self)
         canonical = _canonical(self.lock_file)
-        if timeout < 0 and blocking and _registry.held.get(canonical) not in (None, id(self)):
+        if (self._thread_deadlock_check and timeout < 0 and blocking
+                and _registry.held.get(canonical) not in (None, id(self))):
             raise RuntimeError(
                 f"Deadlock: lock '{self.lock_file}' is already held by a different "
                 f"FileLock instance in the same thread. Use is_singleton=True to enable "
@@ -279,8 +284,9 @@ class BaseFileLock(contextlib.ContextDecorator, metaclass=_FileLockMeta):
             self._acquire(ctx.handle, float(timeout), bool(blocking), float(poll_interval), cancel_check)
             with self._transition:
                 ctx.lock_counter = 1
-                ctx.canonical = canonical  # the key it was registered under
-                _registry.held[canonical] = id(self)
+                if self._thread_deadlock_check:
+                    ctx.canonical = canonical  # the key it was registered under
+                    _registry.held[canonical] = id(self)
             _LOGGER.debug("Lock %s acquired on %s", lock_id, self.lock_file)
         return AcquireReturnProxy(lock=self)
 
@@ -348,7 +354,7 @@ class BaseFileLock(contextlib.ContextDecorator, metaclass=_FileLockMeta):
     def __del__(self) -> None:
         try:
             if os.getpid() == self._creator_pid:
-                self.release(force=True)
+                BaseFileLock.release(self, force=True)
         except Exception:
             pass
 
