@@ -108,7 +108,9 @@ struct ChangeWatch::Impl {
 };
 
 // The watch is on the directory, for events about the lock file's name:
-// IN_CLOSE_WRITE / IN_ATTRIB (a holder that keeps the file closes it) and
+// IN_CLOSE_WRITE / IN_ATTRIB (a holder that keeps the file closes it;
+// IN_CLOSE_NOWRITE for one that opened it read-only: a shared holder or one
+// that writes no record) and
 // IN_DELETE / IN_MOVED_FROM (a holder that removes it).  One kept directory
 // watch serves every wait in that directory, so no watch is added or removed
 // per lock file (see ThreadInotify).  If the directory cannot be watched,
@@ -120,7 +122,8 @@ ChangeWatch::ChangeWatch(const std::string &dir, const std::string &file)
     impl_->inotify_fd = t_inotify.get();
     if (impl_->inotify_fd < 0) return;
     impl_->dir_wd = ::inotify_add_watch(impl_->inotify_fd, dir.c_str(),
-                                        IN_DELETE | IN_MOVED_FROM | IN_CLOSE_WRITE | IN_ATTRIB |
+                                        IN_DELETE | IN_MOVED_FROM | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE |
+                                            IN_ATTRIB |
                                             IN_ONLYDIR);
     t_inotify.keep(impl_->dir_wd);
     rewatch_file();
@@ -134,7 +137,8 @@ void ChangeWatch::rewatch_file()
 {
     Impl &w = *impl_;
     if (w.inotify_fd < 0 || w.dir_wd >= 0) return;  // the directory watch covers any inode at the name
-    int wd = ::inotify_add_watch(w.inotify_fd, w.file.c_str(), IN_CLOSE_WRITE | IN_ATTRIB | IN_DONT_FOLLOW);
+    int wd = ::inotify_add_watch(w.inotify_fd, w.file.c_str(), IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_ATTRIB |
+                                                                     IN_DONT_FOLLOW);
     if (wd >= 0) {
         w.file_wd = wd;
         t_inotify.keep(wd);

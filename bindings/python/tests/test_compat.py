@@ -140,6 +140,11 @@ def test_fork_inherited_lock_reads_unlocked_and_never_releases(tmp_path):
         code = 0 if not lock.is_locked else 1
         lock.release()
         lock.__del__()
+        try:  # the child's own new lock waits for the parent like any process
+            FileLock(p, timeout=0.05).acquire()
+            code = 2
+        except Timeout:
+            pass
         os._exit(code)
     _, st = os.waitpid(pid, 0)
     assert os.WEXITSTATUS(st) == 0

@@ -69,6 +69,9 @@ class _Registry(threading.local):
 
 
 _registry = _Registry()
+# A forked child holds none of its parent's locks: it starts with an empty
+# registry (the forking thread is the child's only thread).
+os.register_at_fork(after_in_child=lambda: _registry.held.clear())
 
 
 class _Context:
