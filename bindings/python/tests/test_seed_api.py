@@ -235,3 +235,18 @@ def test_fork_child_does_not_release_the_parent(tmp_path):
     assert os.WEXITSTATUS(st) == 0
     assert lock.is_locked and L.is_file_locked(target)
     lock.release()
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_finalizers_never_raise_for_half_built_objects(tmp_path):
+    import gc
+    import libfilelock.compat as compat
+    with pytest.raises(L.LockError):
+        L.FileLock(tmp_path)  # a directory is no target: the object is half built
+    with pytest.raises(IsADirectoryError):
+        compat.FileLock(tmp_path).acquire()
+    lock = L.FileLock(tmp_path / "t")
+    lock.acquire()
+    del lock  # held when collected: released quietly
+    gc.collect()
+    assert not L.is_file_locked(tmp_path / "t")
