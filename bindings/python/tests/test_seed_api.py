@@ -108,20 +108,27 @@ def test_ctrl_c_during_a_wait_raises_promptly_and_leaves_nothing_held(tmp_path, 
     target = tmp_path / "t"
     h = py_holder("seed", target)
     assert h.line == "held"
+    # The child says when its wait has begun: the library logs "waiting for"
+    # (INFO) as it starts to wait, and the child prints that line.
     code = textwrap.dedent("""
-        import sys, libfilelock
+        import logging, sys, libfilelock
+        class Say(logging.Handler):
+            def emit(self, record):
+                if record.getMessage().startswith("waiting for"):
+                    print("waiting", flush=True)
+        logging.getLogger("libfilelock").addHandler(Say())
+        libfilelock.set_log_level(logging.INFO)
         lock = libfilelock.FileLock(sys.argv[1], timeout=3600)
-        print("waiting", flush=True)
         try:
             lock.acquire()
+            print("acquired", flush=True)
         except KeyboardInterrupt:
             print("interrupted", lock.is_locked, flush=True)
     """)
     w = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True)
     assert w.stdout.readline().strip() == "waiting"
-    time.sleep(0.2)  # let it reach the wait; the interrupt is what is tested, not this delay
     w.send_signal(signal.SIGINT)
-    assert w.stdout.readline().strip() == "interrupted False"
+    assert w.stdout.readline().strip() == "interrupted False", "one 'waiting' per wait, then the interrupt"
     assert w.wait(60) == 0
     h.stop()
 

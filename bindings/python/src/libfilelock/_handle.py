@@ -15,6 +15,7 @@ import os
 import threading
 import time
 
+from . import _log
 from . import _native as n
 
 SLICE_MS = 50
@@ -66,20 +67,28 @@ class Handle:
         if timeout_ms == 0 or threading.current_thread() is not threading.main_thread():
             return self._guarded(timeout_ms)
         deadline = None if timeout_ms < 0 else time.monotonic() + timeout_ms / 1000.0
-        while True:
-            slice_ms = SLICE_MS
-            if deadline is not None:
-                slice_ms = max(0, min(slice_ms, int((deadline - time.monotonic()) * 1000)))
-            rc = self._guarded(slice_ms)
-            if rc not in (n.ETIMEDOUT, n.EBUSY):
-                return rc
-            if deadline is not None and time.monotonic() >= deadline:
-                return n.ETIMEDOUT
+        try:
+            while True:
+                slice_ms = SLICE_MS
+                if deadline is not None:
+                    slice_ms = max(0, min(slice_ms, int((deadline - time.monotonic()) * 1000)))
+                rc = self._guarded(slice_ms)
+                if rc not in (n.ETIMEDOUT, n.EBUSY):
+                    return rc
+                if deadline is not None and time.monotonic() >= deadline:
+                    return n.ETIMEDOUT
+                _log.state.repeat_wait = True  # one "waiting for" per wait, not per slice
+        finally:
+            _log.state.repeat_wait = False
 
     def _guarded(self, timeout_ms: int) -> int:
         before = n.lib.fl_lock_is_held(self.ptr) == 1
         try:
-            return n.lib.fl_acquire(self.ptr, timeout_ms)
+            rc = n.lib.fl_acquire(self.ptr, timeout_ms)
+            if _log.interrupted:  # Ctrl-C that landed in a log callback during the wait
+                _log.interrupted.clear()
+                raise KeyboardInterrupt
+            return rc
         except BaseException:
             # Raised after the C call returned and before the caller could
             # record the lock: give back what this call took.
