@@ -41,7 +41,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
+#if defined(_WIN32) && defined(FILELOCK_STATIC) /* linking the static library */
+#  define FL_API
+#elif defined(_WIN32)
 #  if defined(FILELOCK_BUILDING)
 #    define FL_API __declspec(dllexport)
 #  else
