@@ -89,6 +89,14 @@ def main():
                            os.path.join(src, "tests", "abi", "filelock-1.0.abi"), so,
                            os.path.join(prefix, "include"), os.path.join(src, "tests", "abi", "abi.suppr")])
             checks.append(("installed library: abidiff against the 1.0 baseline", ok, out))
+        pyinit = glob.glob(os.path.join(prefix, "lib", "python3*", "*-packages", "libfilelock", "__init__.py"))
+        checks.append(("Python package installed for the system Python", bool(pyinit), prefix))
+        if pyinit:
+            penv = dict(env, PYTHONPATH=os.path.dirname(os.path.dirname(pyinit[0])),
+                        LIBFILELOCK_PATH=os.path.join(libdir, "libfilelock.so.1"))
+            ok, out = run(["/usr/bin/python3", "-c", "import libfilelock; print(libfilelock.library_version())"],
+                          env=penv)
+            checks.append(("installed Python package imports and loads the installed library", ok, out))
         for rel, what in (("share/bash-completion/completions/filelock", "bash completion"),
                           ("share/man/man1/filelock.1", "man page"),
                           ("share/doc/filelock/PROTOCOL.md", "protocol doc")):
