@@ -73,7 +73,7 @@ public:
     virtual const char *name() const = 0;
     // A lock protecting `target`: the backend derives its lock object.
     virtual int make(const std::string &target, const Options &opts,
-                     std::unique_ptr<LockEngine> *out, std::string *lock_path) const = 0;
+                     std::unique_ptr<LockEngine> *out) const = 0;
     // A lock on the object `name` itself (an explicit lock file).  Errors
     // in `name` may wait for the first acquire when opts.defer_path_errors.
     virtual int make_explicit(const std::string &name, const Options &opts,

@@ -12,25 +12,24 @@ namespace filelock {
 
 int Lock::create(const std::string &target, const Options &opts, std::unique_ptr<Lock> *out)
 {
-    const Backend *backend = nullptr;
-    if (int rc = backend_for(opts, &backend); rc != FL_OK) return rc;
-    std::unique_ptr<Lock> l(new Lock());
-    std::string lock_path;
-    if (int rc = backend->make(target, opts, &l->engine_, &lock_path); rc != FL_OK) return rc;
-    l->target_ = target;
-    l->opts_ = opts;
-    l->owner_pid_ = platform::current_pid();
-    *out = std::move(l);
-    return FL_OK;
+    return make(target, opts, false, out);
 }
 
 int Lock::create_explicit(const std::string &name, const Options &opts, std::unique_ptr<Lock> *out)
 {
+    return make(name, opts, true, out);
+}
+
+int Lock::make(const std::string &path, const Options &opts, bool explicit_file,
+               std::unique_ptr<Lock> *out)
+{
     const Backend *backend = nullptr;
     if (int rc = backend_for(opts, &backend); rc != FL_OK) return rc;
     std::unique_ptr<Lock> l(new Lock());
-    if (int rc = backend->make_explicit(name, opts, &l->engine_); rc != FL_OK) return rc;
-    l->target_ = "";
+    int rc = explicit_file ? backend->make_explicit(path, opts, &l->engine_)
+                           : backend->make(path, opts, &l->engine_);
+    if (rc != FL_OK) return rc;
+    l->target_ = explicit_file ? "" : path;
     l->opts_ = opts;
     l->owner_pid_ = platform::current_pid();
     *out = std::move(l);

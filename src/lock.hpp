@@ -33,6 +33,8 @@ public:
 
 private:
     Lock() = default;
+    static int make(const std::string &path, const Options &opts, bool explicit_file,
+                    std::unique_ptr<Lock> *out);
     bool forked() const;
     int wait_for(int64_t timeout_ms, Cancel *cancel);
     int won();

@@ -16,12 +16,11 @@ class FileBackend final : public Backend {
 public:
     const char *name() const override { return "file"; }
 
-    int make(const std::string &target, const Options &opts, std::unique_ptr<LockEngine> *out,
-             std::string *lock_path) const override
+    int make(const std::string &target, const Options &opts,
+             std::unique_ptr<LockEngine> *out) const override
     {
         LockPaths paths;
         if (int rc = lock_paths_for(target, opts, &paths); rc != FL_OK) return rc;
-        *lock_path = paths.lock_path;
         *out = std::make_unique<FileEngine>(paths.lock_path, paths.target_abs, opts);
         return FL_OK;
     }

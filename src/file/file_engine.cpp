@@ -76,7 +76,7 @@ int FileEngine::open_file()
 {
     platform::OpenHow how;
     how.create = !directory_;
-    how.write = !opts_.shared && opts_.file.write_record && !directory_;
+    how.write = writes_record();
     how.expect_absent = opts_.file.remove_on_release;
     how.mode = opts_.file.create_mode;
     how.directory = directory_;
@@ -113,7 +113,7 @@ std::string FileEngine::describe_holder()
 
 int FileEngine::win(const platform::FileStat &st)
 {
-    const bool writes = !opts_.shared && opts_.file.write_record && !directory_;
+    const bool writes = writes_record();
     // Only a file that is empty or a lock record is ours to write, chmod
     // and (later) remove; anything else stays exactly as it is.  A holder
     // that writes nothing and keeps the file touches no byte of it, so it
@@ -227,7 +227,7 @@ bool FileEngine::ours_to_remove(const platform::FileStat &st)
     // a program that wrote its own data into the lock file while we held it
     // keeps that data.
     std::string text, what;
-    const bool wrote = !opts_.shared && opts_.file.write_record;
+    const bool wrote = writes_record();
     if (wrote && st.size_bytes != static_cast<int64_t>(written_.size())) {
         what = "its size changed";
     } else if (platform::read_handle(fd_, kMaxRecordBytes, &text) != FL_OK) {

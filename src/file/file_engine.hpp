@@ -36,6 +36,9 @@ public:
     void defer_error(int code, std::string message);
 
 private:
+    // An exclusive holder of a regular lock file writes the record, unless
+    // told to write none.
+    bool writes_record() const { return !opts_.shared && opts_.file.write_record && !directory_; }
     int open_file();                  // A1 through dir_
     int locked();                     // A3, then the win: FL_OK, FL_EBUSY (start over), error
     int win(const platform::FileStat &st);  // foreign-content check, then A4

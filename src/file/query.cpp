@@ -97,8 +97,7 @@ namespace {
 
 bool ends_with_lock(const std::string &p)
 {
-    static const std::string ext = ".lock";
-    return p.size() > ext.size() && p.compare(p.size() - ext.size(), ext.size(), ext) == 0;
+    return !target_beside(p).empty();
 }
 
 // Is `path` a lock file by what it holds or what holds it: a record, or an

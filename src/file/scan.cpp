@@ -12,6 +12,7 @@
 #include "error.hpp"
 #include "filelock.h"
 #include "file/paths.hpp"
+#include "options.hpp"
 #include "platform/platform.hpp"
 
 namespace filelock {
@@ -25,13 +26,6 @@ bool is_lock_name(const std::string &name)
     static const std::string ext = ".lock";
     return name.size() >= ext.size() &&
            name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
-}
-
-// "a//b///" -> "a//b": results read "a//b/x.lock", not "a//b////x.lock".
-std::string strip_trailing_slashes(std::string dir)
-{
-    while (dir.size() > 1 && platform::is_separator(dir.back())) dir.pop_back();
-    return dir;
 }
 
 struct FileIdHash {
@@ -221,7 +215,7 @@ int walk_lock_entries(const std::string &dir, const ScanOptions &opts, Walk *fou
 {
     if (dir.empty()) return fail(FL_EINVAL, "directory to scan is empty");
     Walker walker(opts, errors);
-    return walker.run(strip_trailing_slashes(dir), found);
+    return walker.run(normalise_dir(dir), found);  // "a//b///" -> "a//b"
 }
 
 void judge_entries(const Walk &found, const ScanOptions &opts, ScanResult *out)

@@ -80,9 +80,7 @@ def is_lock_stale(lock_file: "str | os.PathLike[str]", threshold_hours: float = 
 
 
 def _scan(directory, threshold_ms: int, recursive: bool = True):
-    so = n.Owned(_new_scan_options(), n.lib.fl_scan_options_free)
-    n.check(n.lib.fl_scan_options_set_recursive(so.ptr, int(recursive)))
-    n.check(n.lib.fl_scan_options_set_stale_threshold_ms(so.ptr, threshold_ms))
+    so = _scan_options(threshold_ms, recursive)
     out = ctypes.POINTER(n.LockList)()
     n.check(n.lib.fl_scan(n.encode(directory), so.ptr, ctypes.byref(out)))
     try:
@@ -94,10 +92,13 @@ def _scan(directory, threshold_ms: int, recursive: bool = True):
         n.lib.fl_lock_list_free(out)
 
 
-def _new_scan_options() -> int:
+def _scan_options(threshold_ms: int, recursive: bool) -> n.Owned:
     p = ctypes.c_void_p()
     n.check(n.lib.fl_scan_options_new(ctypes.byref(p)))
-    return p.value
+    so = n.Owned(p.value, n.lib.fl_scan_options_free)
+    n.check(n.lib.fl_scan_options_set_recursive(so.ptr, int(recursive)))
+    n.check(n.lib.fl_scan_options_set_stale_threshold_ms(so.ptr, threshold_ms))
+    return so
 
 
 def get_locked_files(directory: "str | os.PathLike[str]") -> List[Path]:
@@ -125,9 +126,7 @@ def cleanup_stale_locks(base_dir: "str | os.PathLike[str]", max_age_hours: float
     """Remove stale lock files under ``base_dir`` (recursively), each only
     while holding its OS lock and after judging it again.  Returns
     ``{'count': int, 'stale_locks': [info dict], 'errors': [str]}``."""
-    so = n.Owned(_new_scan_options(), n.lib.fl_scan_options_free)
-    n.check(n.lib.fl_scan_options_set_recursive(so.ptr, 1))
-    n.check(n.lib.fl_scan_options_set_stale_threshold_ms(so.ptr, int(max_age_hours * 3600000)))
+    so = _scan_options(int(max_age_hours * 3600000), True)
     out = ctypes.POINTER(n.CleanReport)()
     rc = n.lib.fl_cleanup_stale_locks(n.encode(base_dir), so.ptr, ctypes.byref(out))
     if rc < 0:
