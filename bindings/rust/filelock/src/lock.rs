@@ -203,7 +203,8 @@ impl Lock {
     pub fn unlock(&self) -> Result<()> {
         let now = self.held.get();
         if now == Held::No {
-            return Ok(());
+            // Not held: nothing to do, unless this is a forked child.
+            return check(unsafe { sys::fl_lock_is_held(self.handle(Held::Exclusive)) }).map(drop);
         }
         self.held.set(Held::No);
         check(unsafe { sys::fl_release(self.handle(now)) }).map(drop)
