@@ -56,6 +56,7 @@ type Progress = Mutex<Box<dyn FnMut(usize, usize) + Send>>;
 /// }).unwrap();
 /// assert_eq!((results.done, results.failed), (3, 1));
 /// assert_eq!(results.items[3].error.as_deref(), Some("bad input"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub struct Batch {
     raw: Arc<RawBatch>,
@@ -97,14 +98,18 @@ pub enum FileStatus {
 /// One file's outcome.
 #[derive(Debug, Clone)]
 pub struct FileResult {
+    /// The path as given.
     pub path: PathBuf,
+    /// How it ended.
     pub status: FileStatus,
     /// Failed: 1 (the closure's `Err`) or 2 (a panic); LockedOut, Skipped,
     /// Cancelled, Error: the library's code behind it.
     pub code: i32,
     /// Lock attempts made.
     pub attempts: u32,
+    /// Time spent obtaining the lock.
     pub lock_wait: Duration,
+    /// Time spent in the closure.
     pub process: Duration,
     /// The library's description of the outcome.
     pub message: String,
@@ -115,13 +120,21 @@ pub struct FileResult {
 /// A run's outcome: one [`FileResult`] per path, in input order.
 #[derive(Debug, Clone)]
 pub struct BatchResults {
+    /// One per input path, in input order.
     pub items: Vec<FileResult>,
+    /// Files whose closure returned `Ok`.
     pub done: usize,
+    /// Files whose closure failed or panicked.
     pub failed: usize,
+    /// Files whose lock was not obtained.
     pub locked_out: usize,
+    /// Files skipped because they were locked.
     pub skipped: usize,
+    /// Files not started.
     pub cancelled: usize,
+    /// Files with a lock error other than contention.
     pub errors: usize,
+    /// The run's wall-clock time.
     pub wall: Duration,
 }
 

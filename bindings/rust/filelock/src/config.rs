@@ -139,6 +139,13 @@ impl std::fmt::Debug for Config {
 
 /// Parse a duration in seconds as the configuration does ("2.5", "30";
 /// "inf" when `allow_inf`, giving `None`).
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(filelock::parse_seconds("0.25", false).unwrap(), Some(Duration::from_millis(250)));
+/// assert_eq!(filelock::parse_seconds("inf", true).unwrap(), None);
+/// assert!(filelock::parse_seconds("soon", false).is_err());
+/// ```
 pub fn parse_seconds(text: &str, allow_inf: bool) -> Result<Option<Duration>> {
     let t = str_cstr(text)?;
     let mut ms = 0i64;

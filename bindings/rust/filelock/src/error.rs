@@ -6,6 +6,11 @@ use std::io;
 use filelock_sys as sys;
 
 /// What went wrong, one variant per library return code.
+///
+/// ```
+/// assert_eq!(filelock::Code::from_raw(-1), filelock::Code::Busy);
+/// assert_eq!(filelock::Code::TimedOut.raw(), -2);
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {

@@ -25,6 +25,8 @@
 //! The library is found at build time through `pkg-config` (or
 //! `FILELOCK_LIB_DIR`; see the `filelock-sys` crate).
 
+#![warn(missing_docs)]
+
 mod batch;
 mod builder;
 mod cancel;

@@ -11,10 +11,15 @@ use crate::ffi::{borrowed, check};
 /// A message's severity (and the minimum one delivered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// Every step.
     Trace,
+    /// Decisions worth knowing when debugging.
     Debug,
+    /// Waits, removals.
     Info,
+    /// Something was left as it was, or skipped.
     Warn,
+    /// A failure.
     Error,
     /// No messages (only as a minimum level).
     Off,

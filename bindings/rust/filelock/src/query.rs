@@ -75,6 +75,8 @@ impl LockInfo {
     /// assert_eq!(info.pid, Some(std::process::id() as i64));
     /// assert_eq!(info.holder, filelock::Holder::Alive);
     /// assert_eq!(info.held, Some(true));
+    /// # drop(lock);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// ```
     pub fn read(lock_path: impl AsRef<Path>, threshold: Duration) -> Result<LockInfo> {
         let c = path_cstr(lock_path.as_ref())?;
@@ -126,6 +128,14 @@ impl LockInfo {
 /// Whether `target` is locked right now by anyone, this process included
 /// (no lock file: `false`).  A target that is itself a lock file is
 /// refused with [`Code::InvalidInput`](crate::Code::InvalidInput): pass what it protects.
+///
+/// ```
+/// let t = std::env::temp_dir().join(format!("filelock-doc-islocked-{}", std::process::id()));
+/// assert!(!filelock::is_locked(&t).unwrap());
+/// let lock = filelock::Lock::new(&t).unwrap();
+/// lock.lock().unwrap();
+/// assert!(filelock::is_locked(&t).unwrap());
+/// ```
 pub fn is_locked(target: impl AsRef<Path>) -> Result<bool> {
     let c = path_cstr(target.as_ref())?;
     check(unsafe { sys::fl_is_locked(c.as_ptr(), std::ptr::null()) }).map(|v| v == 1)
@@ -133,12 +143,24 @@ pub fn is_locked(target: impl AsRef<Path>) -> Result<bool> {
 
 /// Wait until `target` is not locked, without taking the lock; `None`
 /// waits with no limit.  [`Code::TimedOut`](crate::Code::TimedOut) when the time runs out.
+///
+/// ```
+/// let t = std::env::temp_dir().join(format!("filelock-doc-wait-{}", std::process::id()));
+/// filelock::wait_released(&t, Some(std::time::Duration::from_secs(1))).unwrap();   // not locked
+/// ```
 pub fn wait_released(target: impl AsRef<Path>, timeout: Option<Duration>) -> Result<()> {
     let c = path_cstr(target.as_ref())?;
     check(unsafe { sys::fl_wait_released(c.as_ptr(), std::ptr::null(), timeout_ms(timeout)) }).map(drop)
 }
 
 /// The PID recorded in a lock file (`None` when it holds no valid PID).
+///
+/// ```
+/// let t = std::env::temp_dir().join(format!("filelock-doc-pid-{}", std::process::id()));
+/// let lock = filelock::Lock::new(&t).unwrap();
+/// lock.lock().unwrap();
+/// assert_eq!(filelock::holder_pid(lock.lock_path()).unwrap(), Some(std::process::id() as i64));
+/// ```
 pub fn holder_pid(lock_path: impl AsRef<Path>) -> Result<Option<i64>> {
     let c = path_cstr(lock_path.as_ref())?;
     let mut pid = 0i64;
@@ -149,12 +171,26 @@ pub fn holder_pid(lock_path: impl AsRef<Path>) -> Result<Option<i64>> {
 /// Whether a lock file is stale: at least `threshold` old, nobody holds its
 /// OS lock, and its recorded holder is dead on this host.  Unknown holders
 /// are never stale.
+///
+/// ```
+/// let t = std::env::temp_dir().join(format!("filelock-doc-stale-{}", std::process::id()));
+/// let lock = filelock::Lock::new(&t).unwrap();
+/// lock.lock().unwrap();
+/// assert!(!filelock::is_stale(lock.lock_path(), std::time::Duration::ZERO).unwrap());  // held, alive
+/// ```
 pub fn is_stale(lock_path: impl AsRef<Path>, threshold: Duration) -> Result<bool> {
     let c = path_cstr(lock_path.as_ref())?;
     check(unsafe { sys::fl_is_stale(c.as_ptr(), timeout_ms(Some(threshold))) }).map(|v| v == 1)
 }
 
 /// How old a lock file is (since `acquired=`, else its mtime).
+///
+/// ```
+/// let t = std::env::temp_dir().join(format!("filelock-doc-age-{}", std::process::id()));
+/// let lock = filelock::Lock::new(&t).unwrap();
+/// lock.lock().unwrap();
+/// assert!(filelock::lock_age(lock.lock_path()).unwrap() < std::time::Duration::from_secs(60));
+/// ```
 pub fn lock_age(lock_path: impl AsRef<Path>) -> Result<Duration> {
     let c = path_cstr(lock_path.as_ref())?;
     let mut ms = 0i64;
@@ -165,11 +201,21 @@ pub fn lock_age(lock_path: impl AsRef<Path>) -> Result<Duration> {
 /// Whether process `pid` is running on this host.  No signal is sent; a
 /// process of another user counts as running, a zombie does not.  PIDs
 /// outside 1 ..= 2^31-1 are `false`.
+///
+/// ```
+/// assert!(filelock::process_is_running(std::process::id() as i64));
+/// assert!(!filelock::process_is_running(-1));
+/// ```
 pub fn process_is_running(pid: i64) -> bool {
     unsafe { sys::fl_process_is_running(pid) == 1 }
 }
 
 /// The lock file a default [`Lock::new`](crate::Lock::new) on `target` uses.
+///
+/// ```
+/// let t = std::env::temp_dir().join("data.csv");
+/// assert_eq!(filelock::lock_path_for(&t).unwrap(), std::env::temp_dir().join("data.csv.lock"));
+/// ```
 pub fn lock_path_for(target: impl AsRef<Path>) -> Result<PathBuf> {
     let c = path_cstr(target.as_ref())?;
     let mut out = std::ptr::null_mut();
@@ -180,6 +226,10 @@ pub fn lock_path_for(target: impl AsRef<Path>) -> Result<PathBuf> {
 }
 
 /// The loaded library's version string, e.g. "1.1.0".
+///
+/// ```
+/// assert!(filelock::library_version().starts_with("1."));
+/// ```
 pub fn library_version() -> String {
     unsafe { borrowed(sys::fl_version_string()) }
 }

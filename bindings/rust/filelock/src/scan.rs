@@ -22,7 +22,9 @@ pub struct ScanError {
 /// The lock files a scan found, sorted by path, and the problems met.
 #[derive(Debug, Clone, Default)]
 pub struct ScanReport {
+    /// The lock files found, sorted by path.
     pub locks: Vec<LockInfo>,
+    /// Unreadable directories, vanished files, ...
     pub errors: Vec<ScanError>,
 }
 
@@ -33,7 +35,9 @@ pub struct CleanReport {
     pub removed: usize,
     /// Their info, as judged when removed.
     pub stale_locks: Vec<LockInfo>,
+    /// Problems met on the way.
     pub errors: Vec<ScanError>,
+    /// Nothing was removed: the report says what would have been.
     pub dry_run: bool,
 }
 
@@ -50,6 +54,8 @@ pub struct CleanReport {
 /// assert_eq!(report.locks.len(), 1);
 /// let cleaned = filelock::ScanOptions::new().stale_threshold(Duration::ZERO).cleanup(&dir).unwrap();
 /// assert_eq!(cleaned.removed, 0);          // held by a live process: never removed
+/// # drop(lock);
+/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]
@@ -76,6 +82,7 @@ impl Drop for RawScanOptions {
 }
 
 impl ScanOptions {
+    /// The defaults.
     pub fn new() -> ScanOptions {
         ScanOptions::default()
     }
@@ -181,18 +188,40 @@ unsafe fn errors(items: *mut *mut sys::fl_scan_error, n: usize) -> Vec<ScanError
 }
 
 /// Find the lock files under `dir` with the default [`ScanOptions`].
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("filelock-doc-scanfn-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// assert!(filelock::scan(&dir).unwrap().locks.is_empty());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn scan(dir: impl AsRef<Path>) -> Result<ScanReport> {
     ScanOptions::new().scan(dir)
 }
 
 /// Remove the stale lock files under `dir` (recursively) that are at least
 /// `threshold` old: see [`ScanOptions::cleanup`].
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("filelock-doc-clean-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("Cargo.lock"), "[[package]]\n").unwrap();   // not ours
+/// let report = filelock::cleanup_stale(&dir, std::time::Duration::ZERO).unwrap();
+/// assert_eq!(report.removed, 0);
+/// assert!(dir.join("Cargo.lock").exists());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn cleanup_stale(dir: impl AsRef<Path>, threshold: Duration) -> Result<CleanReport> {
     ScanOptions::new().stale_threshold(threshold).cleanup(dir)
 }
 
 /// Remove one lock file if it is stale, by the same protocol: `true` when
 /// removed, `false` when not stale or already gone.
+///
+/// ```
+/// let gone = std::env::temp_dir().join("filelock-doc-no-such.lock");
+/// assert!(!filelock::remove_if_stale(&gone, std::time::Duration::ZERO).unwrap());
+/// ```
 pub fn remove_if_stale(lock_path: impl AsRef<Path>, threshold: Duration) -> Result<bool> {
     let c = path_cstr(lock_path.as_ref())?;
     check(unsafe { sys::fl_remove_if_stale(c.as_ptr(), timeout_ms(Some(threshold))) }).map(|v| v == 1)
