@@ -44,6 +44,15 @@ fn pkg_config(args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Tell dependents (and this crate's own tests, through an rpath) where the
+/// library is, when it is not in a system directory.
+fn export_dir(dir: &str) {
+    println!("cargo:lib_dir={dir}");
+    if !dir.starts_with("/usr/lib") && !dir.starts_with("/lib") {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+    }
+}
+
 fn main() {
     for var in ["FILELOCK_LIB_DIR", "FILELOCK_STATIC", "PKG_CONFIG", "PKG_CONFIG_PATH"] {
         println!("cargo:rerun-if-env-changed={var}");
@@ -68,7 +77,7 @@ fn main() {
             }
             println!("cargo:rustc-link-lib=dylib=stdc++");
         }
-        println!("cargo:lib_dir={dir}");
+        export_dir(&dir);
         return;
     }
 
@@ -92,7 +101,7 @@ fn main() {
                 println!("cargo:rustc-link-lib=dylib=stdc++");
             }
             if let Some(dir) = dirs.first() {
-                println!("cargo:lib_dir={dir}");
+                export_dir(dir);
             }
         }
         (Err(e), _) | (_, Err(e)) => panic!(
