@@ -1,0 +1,3 @@
+module filelock
+
+go 1.19
