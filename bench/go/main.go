@@ -268,7 +268,7 @@ func main() {
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("filelockbench  libfilelock %s  cycles %d x %d rounds  hand-offs %d  loadavg %s  dir %s\n",
-		filelock.LibraryVersion(), *cycles, *rounds, *handoffs, strings.Fields(string(load)+" ?")[0], dir)
+		filelock.LibraryVersion(), *cycles, *rounds, *handoffs, strings.Fields(string(load) + " ?")[0], dir)
 
 	u := uncontended(dir, *cycles, *rounds)
 	fmt.Printf("\n1. uncontended Lock + Unlock, median ns per cycle\n%-44s %10s %10s\n", "", "ns/cycle", "vs C")

@@ -41,14 +41,14 @@ const (
 
 // FileResult is one file's outcome.
 type FileResult struct {
-	Path      string
-	Status    FileStatus
-	Code      int // FileFailed: FuncFailed or FuncPanicked; otherwise the library's code
-	Attempts  int
-	LockWait  time.Duration
-	Process   time.Duration
-	Message   string // the library's description
-	Err       error  // the func's error, or the panic as an error
+	Path     string
+	Status   FileStatus
+	Code     int // FileFailed: FuncFailed or FuncPanicked; otherwise the library's code
+	Attempts int
+	LockWait time.Duration
+	Process  time.Duration
+	Message  string // the library's description
+	Err      error  // the func's error, or the panic as an error
 }
 
 // BatchResults is a run's outcome: one FileResult per path, in input order.

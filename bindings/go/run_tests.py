@@ -54,6 +54,8 @@ def main():
     else:
         rc, out = run(["go", "vet", "./..."])
         cases.append(("go", "go vet", None if rc == 0 else out[-4000:], False))
+        rc, out = run(["gofmt", "-l", HERE, os.path.join(ROOT, "bench", "go")])
+        cases.append(("go", "gofmt -l", None if rc == 0 and not out.strip() else "not gofmt-ed:\n" + out, False))
         rc, out = run(["go", "test", "-count=1", "-v", "./..."])
         n = go_cases("go", out)
         if rc != 0 and not any(c[2] for c in cases):

@@ -53,8 +53,8 @@ def main():
         env.update(
             PKG_CONFIG_PATH=os.path.join(build, "meson-uninstalled"),
             LD_LIBRARY_PATH=os.path.join(build, "capi"),
-            FILELOCK_BUILD_DIR=build,
-            FILELOCK_CLI=os.path.join(build, "cli", "filelock"),
+            LIBFILELOCK_BUILD=build,
+            LIBFILELOCK_CLI=os.path.join(build, "cli", "filelock"),
             CARGO_TARGET_DIR=os.path.join(build, "rust-target"),
             RUST_BACKTRACE="0",
         )
@@ -88,6 +88,13 @@ def main():
         if subprocess.run(["cargo", "clippy", "--version"], env=env, capture_output=True).returncode == 0:
             rc, out = run(["cargo", "clippy", "--offline", "--workspace", "--all-targets", "--", "-D", "warnings"])
             cases.append(("rust", "clippy -D warnings", None if rc == 0 else out[-6000:], False))
+        if subprocess.run(["cargo", "fmt", "--version"], env=env, capture_output=True).returncode == 0:
+            bad = []
+            for d in (HERE, os.path.join(ROOT, "bench", "rust")):
+                rc, out = run(["cargo", "fmt", "--check"], cwd=d)
+                if rc != 0:
+                    bad.append(out[-3000:])
+            cases.append(("rust", "cargo fmt --check", "\n".join(bad) or None, False))
         bench = os.path.join(ROOT, "bench", "rust")
         rc, out = run(["cargo", "build", "--offline", "--manifest-path", os.path.join(bench, "Cargo.toml")])
         if rc == 0:

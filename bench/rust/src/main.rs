@@ -136,7 +136,8 @@ fn median(v: &mut [f64]) -> f64 {
 
 fn uncontended(dir: &Path, cycles: usize, rounds: usize) -> Vec<(Kind, f64)> {
     let kinds = [Kind::RustDefault, Kind::CDefault, Kind::RustKeep, Kind::CKeep, Kind::Std];
-    let lockers: Vec<Locker> = kinds.iter().map(|k| Locker::new(*k, &k.path(dir, &format!("u-{}", k.name())))).collect();
+    let lockers: Vec<Locker> =
+        kinds.iter().map(|k| Locker::new(*k, &k.path(dir, &format!("u-{}", k.name())))).collect();
     let mut per: Vec<Vec<f64>> = vec![Vec::new(); kinds.len()];
     for r in 0..=rounds {
         for k in 0..kinds.len() {
@@ -166,8 +167,15 @@ impl Rng {
 }
 
 /// One side of the hand-off: `me` 0 holds first.  Returns the latencies it saw as waiter.
-fn handoff_side(kind: Kind, path: &Path, n: usize, me: usize, locker: &Locker,
-                rx: &mut dyn BufRead, tx: &mut dyn Write) -> Vec<f64> {
+fn handoff_side(
+    kind: Kind,
+    path: &Path,
+    n: usize,
+    me: usize,
+    locker: &Locker,
+    rx: &mut dyn BufRead,
+    tx: &mut dyn Write,
+) -> Vec<f64> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (std::process::id() as u64) << 1 | 1);
     let mut lat = Vec::new();
     let _ = (kind, path);

@@ -30,16 +30,9 @@ fn emit_libs(flags: &str, filelock_kind: &str) -> Vec<String> {
 
 fn pkg_config(args: &[&str]) -> Result<String, String> {
     let program = env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".to_string());
-    let out = Command::new(&program)
-        .args(args)
-        .output()
-        .map_err(|e| format!("`{program}` could not be run: {e}"))?;
+    let out = Command::new(&program).args(args).output().map_err(|e| format!("`{program}` could not be run: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "`{program} {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(format!("`{program} {}` failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }

@@ -254,7 +254,11 @@ extern "C" {
     pub fn fl_scan_options_set_dry_run(opts: *mut fl_scan_options, dry_run: c_int) -> c_int;
     pub fn fl_scan(dir: *const c_char, opts: *const fl_scan_options, out: *mut *mut fl_lock_list) -> c_int;
     pub fn fl_lock_list_free(list: *mut fl_lock_list);
-    pub fn fl_cleanup_stale_locks(base_dir: *const c_char, opts: *const fl_scan_options, out: *mut *mut fl_clean_report) -> c_int;
+    pub fn fl_cleanup_stale_locks(
+        base_dir: *const c_char,
+        opts: *const fl_scan_options,
+        out: *mut *mut fl_clean_report,
+    ) -> c_int;
     pub fn fl_clean_report_free(report: *mut fl_clean_report);
     pub fn fl_remove_if_stale(lock_path: *const c_char, threshold_ms: i64) -> c_int;
     pub fn fl_cleanup_for_targets(
@@ -268,7 +272,12 @@ extern "C" {
     // Configuration.
     pub fn fl_config_new(out: *mut *mut fl_config, flags: u32) -> c_int;
     pub fn fl_config_load_file(out: *mut *mut fl_config, path: *const c_char, flags: u32) -> c_int;
-    pub fn fl_config_load_string(out: *mut *mut fl_config, yaml: *const c_char, name: *const c_char, flags: u32) -> c_int;
+    pub fn fl_config_load_string(
+        out: *mut *mut fl_config,
+        yaml: *const c_char,
+        name: *const c_char,
+        flags: u32,
+    ) -> c_int;
     pub fn fl_config_free(cfg: *mut fl_config);
     pub fn fl_config_set(cfg: *mut fl_config, key: *const c_char, value: *const c_char) -> c_int;
     pub fn fl_config_get(cfg: *const fl_config, key: *const c_char, out: *mut *mut c_char) -> c_int;

@@ -2,7 +2,7 @@
 //! field offsets against the build tree's layout dump, constants against
 //! its values, and the function list against the version script.
 //!
-//! The dump is found through FILELOCK_LAYOUT (the file) or FILELOCK_BUILD_DIR
+//! The dump is found through LIBFILELOCK_LAYOUT (the file) or LIBFILELOCK_BUILD
 //! (a meson build directory: tests/abi/filelock-layout.json).
 use std::collections::BTreeMap;
 use std::mem::{offset_of, size_of};
@@ -116,10 +116,10 @@ impl Json {
 }
 
 fn layout() -> Json {
-    let path = match (std::env::var_os("FILELOCK_LAYOUT"), std::env::var_os("FILELOCK_BUILD_DIR")) {
+    let path = match (std::env::var_os("LIBFILELOCK_LAYOUT"), std::env::var_os("LIBFILELOCK_BUILD")) {
         (Some(p), _) => PathBuf::from(p),
         (None, Some(b)) => PathBuf::from(b).join("tests/abi/filelock-layout.json"),
-        (None, None) => panic!("set FILELOCK_LAYOUT or FILELOCK_BUILD_DIR to find filelock-layout.json"),
+        (None, None) => panic!("set LIBFILELOCK_LAYOUT or LIBFILELOCK_BUILD to find filelock-layout.json"),
     };
     let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Parser { s: &text, i: 0 }.value()
@@ -136,17 +136,29 @@ fn structs_match_the_layout_dump() {
     let dump = layout();
     type Layout = (usize, Vec<(&'static str, usize)>);
     let ours: Vec<(&str, Layout)> = vec![
-        ("fl_lock_info", fields!(fl_lock_info; struct_size, lock_path, target_path, pid, host, boot_id,
+        (
+            "fl_lock_info",
+            fields!(fl_lock_info; struct_size, lock_path, target_path, pid, host, boot_id,
             start_token, acquired_ms, age_ms, held, holder, stale, record_valid, tag, reason,
-            size_bytes, foreign, kind, other_host)),
+            size_bytes, foreign, kind, other_host),
+        ),
         ("fl_scan_error", fields!(fl_scan_error; struct_size, path, message, code)),
         ("fl_lock_list", fields!(fl_lock_list; struct_size, items, count, errors, error_count)),
-        ("fl_clean_report", fields!(fl_clean_report; struct_size, count, stale_locks, stale_count,
-            errors, error_count, dry_run)),
-        ("fl_file_result", fields!(fl_file_result; struct_size, path, status, code, attempts,
-            lock_wait_us, process_us, message)),
-        ("fl_batch_results", fields!(fl_batch_results; struct_size, items, count, done, failed,
-            locked_out, skipped, cancelled, errors, wall_us)),
+        (
+            "fl_clean_report",
+            fields!(fl_clean_report; struct_size, count, stale_locks, stale_count,
+            errors, error_count, dry_run),
+        ),
+        (
+            "fl_file_result",
+            fields!(fl_file_result; struct_size, path, status, code, attempts,
+            lock_wait_us, process_us, message),
+        ),
+        (
+            "fl_batch_results",
+            fields!(fl_batch_results; struct_size, items, count, done, failed,
+            locked_out, skipped, cancelled, errors, wall_us),
+        ),
     ];
     let structs = dump.get("structs").obj();
     assert_eq!(
@@ -173,21 +185,40 @@ fn structs_match_the_layout_dump() {
 fn constants_match_the_layout_dump() {
     let dump = layout();
     let ours: BTreeMap<&str, i64> = [
-        ("FL_OK", FL_OK as i64), ("FL_EBUSY", FL_EBUSY as i64), ("FL_ETIMEDOUT", FL_ETIMEDOUT as i64),
-        ("FL_EDEADLK", FL_EDEADLK as i64), ("FL_EFORKED", FL_EFORKED as i64), ("FL_EINVAL", FL_EINVAL as i64),
-        ("FL_ENOENT", FL_ENOENT as i64), ("FL_EPERM", FL_EPERM as i64), ("FL_EUNSAFE", FL_EUNSAFE as i64),
-        ("FL_EIO", FL_EIO as i64), ("FL_ENOTSUP", FL_ENOTSUP as i64), ("FL_ENOMEM", FL_ENOMEM as i64),
-        ("FL_EINTERNAL", FL_EINTERNAL as i64), ("FL_ECONFIG", FL_ECONFIG as i64),
-        ("FL_ECANCELED", FL_ECANCELED as i64), ("FL_WAIT_FOREVER", FL_WAIT_FOREVER),
-        ("FL_WAIT_DEFAULT", FL_WAIT_DEFAULT), ("FL_HOLDER_UNKNOWN", FL_HOLDER_UNKNOWN as i64),
-        ("FL_HOLDER_ALIVE", FL_HOLDER_ALIVE as i64), ("FL_HOLDER_DEAD", FL_HOLDER_DEAD as i64),
-        ("FL_CONFIG_IGNORE_ENV", FL_CONFIG_IGNORE_ENV as i64), ("FL_LOG_TRACE", FL_LOG_TRACE as i64),
-        ("FL_LOG_DEBUG", FL_LOG_DEBUG as i64), ("FL_LOG_INFO", FL_LOG_INFO as i64),
-        ("FL_LOG_WARN", FL_LOG_WARN as i64), ("FL_LOG_ERROR", FL_LOG_ERROR as i64),
-        ("FL_LOG_OFF", FL_LOG_OFF as i64), ("FL_FILE_DONE", FL_FILE_DONE as i64),
-        ("FL_FILE_FAILED", FL_FILE_FAILED as i64), ("FL_FILE_LOCKED_OUT", FL_FILE_LOCKED_OUT as i64),
-        ("FL_FILE_SKIPPED", FL_FILE_SKIPPED as i64), ("FL_FILE_CANCELLED", FL_FILE_CANCELLED as i64),
-        ("FL_FILE_ERROR", FL_FILE_ERROR as i64), ("FL_LIB_VERSION_NUMBER", FL_LIB_VERSION_NUMBER as i64),
+        ("FL_OK", FL_OK as i64),
+        ("FL_EBUSY", FL_EBUSY as i64),
+        ("FL_ETIMEDOUT", FL_ETIMEDOUT as i64),
+        ("FL_EDEADLK", FL_EDEADLK as i64),
+        ("FL_EFORKED", FL_EFORKED as i64),
+        ("FL_EINVAL", FL_EINVAL as i64),
+        ("FL_ENOENT", FL_ENOENT as i64),
+        ("FL_EPERM", FL_EPERM as i64),
+        ("FL_EUNSAFE", FL_EUNSAFE as i64),
+        ("FL_EIO", FL_EIO as i64),
+        ("FL_ENOTSUP", FL_ENOTSUP as i64),
+        ("FL_ENOMEM", FL_ENOMEM as i64),
+        ("FL_EINTERNAL", FL_EINTERNAL as i64),
+        ("FL_ECONFIG", FL_ECONFIG as i64),
+        ("FL_ECANCELED", FL_ECANCELED as i64),
+        ("FL_WAIT_FOREVER", FL_WAIT_FOREVER),
+        ("FL_WAIT_DEFAULT", FL_WAIT_DEFAULT),
+        ("FL_HOLDER_UNKNOWN", FL_HOLDER_UNKNOWN as i64),
+        ("FL_HOLDER_ALIVE", FL_HOLDER_ALIVE as i64),
+        ("FL_HOLDER_DEAD", FL_HOLDER_DEAD as i64),
+        ("FL_CONFIG_IGNORE_ENV", FL_CONFIG_IGNORE_ENV as i64),
+        ("FL_LOG_TRACE", FL_LOG_TRACE as i64),
+        ("FL_LOG_DEBUG", FL_LOG_DEBUG as i64),
+        ("FL_LOG_INFO", FL_LOG_INFO as i64),
+        ("FL_LOG_WARN", FL_LOG_WARN as i64),
+        ("FL_LOG_ERROR", FL_LOG_ERROR as i64),
+        ("FL_LOG_OFF", FL_LOG_OFF as i64),
+        ("FL_FILE_DONE", FL_FILE_DONE as i64),
+        ("FL_FILE_FAILED", FL_FILE_FAILED as i64),
+        ("FL_FILE_LOCKED_OUT", FL_FILE_LOCKED_OUT as i64),
+        ("FL_FILE_SKIPPED", FL_FILE_SKIPPED as i64),
+        ("FL_FILE_CANCELLED", FL_FILE_CANCELLED as i64),
+        ("FL_FILE_ERROR", FL_FILE_ERROR as i64),
+        ("FL_LIB_VERSION_NUMBER", FL_LIB_VERSION_NUMBER as i64),
     ]
     .into_iter()
     .collect();

@@ -267,10 +267,7 @@ impl Lock {
 
 impl std::fmt::Debug for Lock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lock")
-            .field("lock_path", &self.lock_path())
-            .field("held", &self.held.get())
-            .finish()
+        f.debug_struct("Lock").field("lock_path", &self.lock_path()).field("held", &self.held.get()).finish()
     }
 }
 

@@ -69,7 +69,13 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> ScanOptions {
-        ScanOptions { recursive: true, max_depth: None, cross_filesystems: false, threshold: Duration::from_secs(3600), dry_run: false }
+        ScanOptions {
+            recursive: true,
+            max_depth: None,
+            cross_filesystems: false,
+            threshold: Duration::from_secs(3600),
+            dry_run: false,
+        }
     }
 }
 

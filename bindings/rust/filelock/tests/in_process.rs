@@ -295,5 +295,8 @@ fn library_messages_reach_the_handler() {
     logging::reset_handler();
     logging::set_level(before).unwrap();
     let seen = seen.lock().unwrap();
-    assert!(seen.iter().any(|(l, m)| *l == Level::Info && m.contains("waiting for") && m.contains("t.lock")), "{seen:?}");
+    assert!(
+        seen.iter().any(|(l, m)| *l == Level::Info && m.contains("waiting for") && m.contains("t.lock")),
+        "{seen:?}"
+    );
 }

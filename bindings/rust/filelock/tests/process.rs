@@ -146,8 +146,8 @@ fn a_forked_childs_use_is_an_error_and_leaves_the_parents_lock() {
     let target = d.path("t");
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--ignored", "--exact", "helper", "--nocapture", "--test-threads=1", "-q"])
-        .env("FILELOCK_HELPER", "fork")
-        .env("FILELOCK_HELPER_ARGS", target.to_str().unwrap())
+        .env("LIBFILELOCK_TEST_HELPER", "fork")
+        .env("LIBFILELOCK_TEST_ARGS", target.to_str().unwrap())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
@@ -168,7 +168,13 @@ fn a_rust_holder_excludes_the_c_tool_and_the_c_tool_excludes_rust() {
     let target = d.path("report.txt");
     let lock = Lock::new(&target).unwrap();
     lock.lock().unwrap();
-    let st = Command::new(cli()).args(["-q", "run", "-t", "0"]).arg(&target).args(["--", "true"]).stderr(Stdio::null()).status().unwrap();
+    let st = Command::new(cli())
+        .args(["-q", "run", "-t", "0"])
+        .arg(&target)
+        .args(["--", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
     assert_eq!(st.code(), Some(75), "the C tool must find it busy");
     lock.unlock().unwrap();
 

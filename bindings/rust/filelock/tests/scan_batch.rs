@@ -122,7 +122,11 @@ fn a_batch_skips_locked_files_and_can_be_stopped() {
         let _ = release_rx.recv();
     });
     ready.recv().unwrap();
-    let cfg = Config::from_yaml("file_locking:\n  timeout_seconds: 0\n  retry_attempts: 0\n  cleanup_stale_locks: false\n", None).unwrap();
+    let cfg = Config::from_yaml(
+        "file_locking:\n  timeout_seconds: 0\n  retry_attempts: 0\n  cleanup_stale_locks: false\n",
+        None,
+    )
+    .unwrap();
     let mut batch = Batch::new(Some(&cfg)).unwrap();
     batch.workers(1).unwrap().skip_locked(true).unwrap();
     let r = batch.run(&paths, |_| Ok::<(), String>(())).unwrap();

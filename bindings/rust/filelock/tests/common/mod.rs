@@ -12,12 +12,8 @@ pub struct Scratch(pub PathBuf);
 impl Scratch {
     pub fn new(name: &str) -> Scratch {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let base = std::env::var_os("FILELOCK_TEST_TMP").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-        let dir = base.join(format!(
-            "filelock-rs-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
+        let base = std::env::var_os("LIBFILELOCK_TEST_TMP").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+        let dir = base.join(format!("filelock-rs-{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -45,8 +41,8 @@ impl Helper {
     pub fn start(role: &str, args: &[&str]) -> Helper {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--ignored", "--exact", "helper", "--nocapture", "--test-threads=1", "-q"])
-            .env("FILELOCK_HELPER", role)
-            .env("FILELOCK_HELPER_ARGS", args.join("\u{1f}"))
+            .env("LIBFILELOCK_TEST_HELPER", role)
+            .env("LIBFILELOCK_TEST_ARGS", args.join("\u{1f}"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -92,8 +88,8 @@ impl Helper {
 
 /// In a helper: its role and arguments (None in the normal test run).
 pub fn helper_role() -> Option<(String, Vec<String>)> {
-    let role = std::env::var("FILELOCK_HELPER").ok()?;
-    let args = std::env::var("FILELOCK_HELPER_ARGS").unwrap_or_default();
+    let role = std::env::var("LIBFILELOCK_TEST_HELPER").ok()?;
+    let args = std::env::var("LIBFILELOCK_TEST_ARGS").unwrap_or_default();
     Some((role, args.split('\u{1f}').filter(|s| !s.is_empty()).map(str::to_string).collect()))
 }
 
@@ -112,14 +108,14 @@ pub fn wait_for_parent() {
 
 /// The C command-line tool, for the mixed-language tests.
 pub fn cli() -> PathBuf {
-    if let Some(p) = std::env::var_os("FILELOCK_CLI") {
+    if let Some(p) = std::env::var_os("LIBFILELOCK_CLI") {
         return PathBuf::from(p);
     }
-    if let Some(b) = std::env::var_os("FILELOCK_BUILD_DIR") {
+    if let Some(b) = std::env::var_os("LIBFILELOCK_BUILD") {
         let p = Path::new(&b).join("cli/filelock");
         if p.exists() {
             return p;
         }
     }
-    panic!("set FILELOCK_CLI (the filelock program) or FILELOCK_BUILD_DIR (a build tree with cli/filelock)");
+    panic!("set LIBFILELOCK_CLI (the filelock program) or LIBFILELOCK_BUILD (a build tree with cli/filelock)");
 }
