@@ -27,6 +27,7 @@ type settings struct {
 	timeout  *time.Duration
 	poll     *time.Duration
 	config   *Config
+	shared   *bool
 	openFlag int
 }
 
@@ -68,10 +69,15 @@ func WithTimeout(d time.Duration) Option { return func(s *settings) { s.timeout 
 // behind the file-system events that wake waiters (default 0.5 s).
 func WithPollInterval(d time.Duration) Option { return func(s *settings) { s.poll = &d } }
 
+// WithShared(true) makes Lock, TryLock and TryLockContext take a shared
+// lock, as RLock and its kin always do (for a configuration that says
+// `shared: true`).  The default is exclusive.
+func WithShared(shared bool) Option { return func(s *settings) { s.shared = &shared } }
+
 // WithConfig starts from a loaded configuration's lock settings: its
-// timeout (for Lock and RLock), poll interval, file mode, removal, lock
-// directory and tag.  Options given after it override them.  Its `shared`
-// key does not apply: Lock and RLock say the mode.
+// timeout (for Lock and RLock), poll interval, shared mode (as
+// WithShared), file mode, removal, lock directory and tag.  Options given
+// after it override them.
 func WithConfig(cfg *Config) Option { return func(s *settings) { s.config = cfg } }
 
 // Flock is a cross-process lock, with the methods and meanings of
@@ -89,6 +95,7 @@ type Flock struct {
 	ex, sh    *C.fl_lock
 	poll      time.Duration
 	timeoutMs int64
+	shared    bool // the mode of Lock, TryLock and TryLockContext
 	l, r      bool
 }
 
@@ -152,6 +159,9 @@ func (f *Flock) setup(s *settings) error {
 		if p, err := s.config.Duration("poll_interval_seconds"); err == nil {
 			f.poll = p
 		}
+		if sh, err := s.config.Bool("shared"); err == nil {
+			f.shared = sh
+		}
 	} else if _, err = call(func() C.int { return C.fl_options_new(&f.base) }); err != nil {
 		return err
 	}
@@ -160,6 +170,9 @@ func (f *Flock) setup(s *settings) error {
 	}
 	if s.poll != nil {
 		f.poll = *s.poll
+	}
+	if s.shared != nil {
+		f.shared = *s.shared
 	}
 	o := f.base
 	steps := []func() C.int{
@@ -290,12 +303,13 @@ func (f *Flock) release() error {
 	return err
 }
 
-// Lock takes the exclusive lock, waiting as long as it takes (or up to
-// WithTimeout's limit: ErrTimeout).  A Lock while it is held does nothing.
+// Lock takes the exclusive lock (shared with WithShared), waiting as long
+// as it takes (or up to WithTimeout's limit: ErrTimeout).  A Lock while it
+// is held does nothing.
 func (f *Flock) Lock() error {
 	f.m.Lock()
 	defer f.m.Unlock()
-	_, err := f.take(false, f.timeoutMs)
+	_, err := f.take(f.shared, f.timeoutMs)
 	return err
 }
 
@@ -319,7 +333,7 @@ func (f *Flock) try(shared bool) (bool, error) {
 
 // TryLock makes one attempt at the exclusive lock: (false, nil) when it is
 // held elsewhere.
-func (f *Flock) TryLock() (bool, error) { return f.try(false) }
+func (f *Flock) TryLock() (bool, error) { return f.try(f.shared) }
 
 // TryRLock makes one attempt at a shared lock.
 func (f *Flock) TryRLock() (bool, error) { return f.try(true) }
@@ -329,7 +343,7 @@ func (f *Flock) TryRLock() (bool, error) { return f.try(true) }
 // cancellation or deadline, not by polling; retryDelay only caps the
 // safety-net interval between checks.
 func (f *Flock) TryLockContext(ctx context.Context, retryDelay time.Duration) (bool, error) {
-	return f.tryContext(ctx, false, retryDelay)
+	return f.tryContext(ctx, f.shared, retryDelay)
 }
 
 // TryRLockContext waits for a shared lock until ctx is done.

@@ -229,6 +229,21 @@ func TestConfigSuppliesSettings(t *testing.T) {
 		t.Fatalf("the config's timeout applies to Lock: %v", err)
 	}
 	_ = f.Unlock()
+	// shared: true in the config (or WithShared) makes Lock shared.
+	shared, _ := filelock.ParseConfig("file_locking:\n  shared: true\n", "s.yaml")
+	a := filelock.New(filepath.Join(d, "s.lock"), filelock.WithConfig(shared))
+	b := filelock.New(filepath.Join(d, "s.lock"), filelock.WithShared(true))
+	if err := a.Lock(); err != nil || !a.RLocked() || a.Locked() {
+		t.Fatal(err)
+	}
+	if ok, err := b.TryLock(); !ok || err != nil {
+		t.Fatal("two shared holders", ok, err)
+	}
+	if ok, _ := filelock.New(filepath.Join(d, "s.lock")).TryLock(); ok {
+		t.Fatal("exclusive beside shared holders")
+	}
+	_ = a.Unlock()
+	_ = b.Unlock()
 	if _, err := filelock.ParseConfig("file_locking:\n  timeout_secnds: 1\n", "x.yaml"); !errors.Is(err, filelock.ErrConfig) {
 		t.Fatal(err)
 	}
