@@ -9,6 +9,7 @@
 #include "child.hpp"
 #include "commands.hpp"
 #include "filelock.hpp"
+#include "lockhandle.hpp"
 #include "output.hpp"
 
 namespace flcli {
@@ -25,8 +26,9 @@ const char *const kHelp =
     "--skip-locked a busy file is not waited for (skipped).  SIGINT/SIGTERM/SIGHUP/SIGQUIT\n"
     "cancel the batch: running commands get the signal (when it did not come from the\n"
     "terminal, which already delivered it), files not started are cancelled.\n"
-    "With cleanup_stale_locks: true (the default) stale lock files under the working\n"
-    "directory (or the configured lock_directory) are removed first.\n\n"
+    "With cleanup_stale_locks: true (the default) stale lock files in the working\n"
+    "directory and beside the files' lock files (not descending) are removed first,\n"
+    "and one line on stderr says which (not with --quiet; each with --verbose).\n\n"
     "OUTPUT\n"
     "  A progress bar on stderr when it is a terminal (not with --quiet).  At the end, one\n"
     "  line per file that was not done (all files with --verbose) and a summary: done,\n"
@@ -129,6 +131,12 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
     if (!ctx.cfg.flag("enabled", true))
         warn(ctx, "locking is disabled by the configuration (enabled: false)");
 
+    if (ctx.cfg.flag("enabled", true) && ctx.cfg.flag("cleanup_stale_locks", false)) {
+        // Done here rather than by fl_batch_run, so that what it removes is said.
+        OptionsPtr opts;
+        if (options_from_config(ctx, &opts) == FL_OK) cleanup_at_start(ctx, a.files, opts.get());
+        if (int rc = ctx.cfg.set("cleanup_stale_locks", "false", "cleanup"); rc != kExitOk) return rc;
+    }
     fl_batch *raw = nullptr;
     int rc = fl_batch_new(&raw, ctx.cfg.get());
     fl::batch_ptr batch(raw);

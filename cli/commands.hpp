@@ -17,7 +17,8 @@ struct Command {
     // Runs the subcommand; `tail` is what followed the first "--" (the
     // COMMAND of run and batch).  Returns the exit status.
     std::function<int(Context &ctx, const std::vector<std::string> &tail)> run;
-    bool takes_command = false;  // run and batch: "-- COMMAND [ARGS...]"
+    bool takes_command = false;     // run and batch: "-- COMMAND [ARGS...]"
+    bool command_optional = false;  // run: -c CMD instead; it checks itself
 };
 
 Command add_status(CLI::App &app);

@@ -178,20 +178,28 @@ int resolve_threshold(Context &ctx, const std::optional<double> &hours, int64_t 
     return kExitOk;
 }
 
-void cleanup_at_start(Context &ctx, const std::string &target, const fl_options *opts)
+void cleanup_at_start(Context &ctx, const std::vector<std::string> &targets, const fl_options *opts)
 {
-    if (!ctx.cfg.flag("cleanup_stale_locks", false)) return;
     // The same rule as fl_batch_run: the working directory and the lock
-    // file's directory, without descending.
-    const char *targets[] = {target.c_str()};
+    // files' directories, without descending.
+    std::vector<const char *> names;
+    for (const std::string &t : targets) names.push_back(t.c_str());
     fl_clean_report *raw = nullptr;
-    int rc = fl_cleanup_for_targets(targets, target.empty() ? 0 : 1, opts,
+    int rc = fl_cleanup_for_targets(names.data(), names.size(), opts,
                                     ctx.cfg.millis("stale_threshold_hours", 3600000), &raw);
     fl::clean_report_ptr rep(raw);
     if (rc != FL_OK) {
         // Not fatal: a stale lock file never blocks an acquire.
         warn(ctx, "stale lock cleanup skipped: " + last_error(rc));
         return;
+    }
+    if (rep->stale_count > 0 && ctx.g.verbose == 0) {
+        std::string names;
+        for (size_t i = 0; i < rep->stale_count && i < 3; ++i)
+            names += std::string(i ? ", " : "") + rep->stale_locks[i]->lock_path;
+        if (rep->stale_count > 3) names += ", ...";
+        note(ctx, "removed " + std::to_string(rep->stale_count) + " stale lock file" +
+                      (rep->stale_count == 1 ? "" : "s") + ": " + names);
     }
     for (size_t i = 0; i < rep->stale_count; ++i)
         detail(ctx, std::string("removed stale lock file ") + rep->stale_locks[i]->lock_path + " (" +

@@ -89,9 +89,11 @@ int resolve_timeout(Context &ctx, const std::string &flag_text, int64_t *ms);
 // The stale threshold: --max-age-hours if given, else stale_threshold_hours.
 int resolve_threshold(Context &ctx, const std::optional<double> &hours, int64_t *ms);
 
-// The config's cleanup_stale_locks at the start of `run`: remove stale lock
-// files once from the working directory and from the directory holding
-// `target`'s lock file (fl_cleanup_for_targets), as fl_batch_run does.
-void cleanup_at_start(Context &ctx, const std::string &target, const fl_options *opts);
+// The start-of-run cleanup (run --clean-stale; batch with the config's
+// cleanup_stale_locks): remove stale lock files once from the working
+// directory and from the directories holding the targets' lock files
+// (fl_cleanup_for_targets), and say on stderr what was removed (one line,
+// not with --quiet; each file with --verbose).
+void cleanup_at_start(Context &ctx, const std::vector<std::string> &targets, const fl_options *opts);
 
 } // namespace flcli

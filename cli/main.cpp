@@ -79,9 +79,47 @@ int parse_error(CLI::App &app, const CLI::ParseError &e)
     return kExitUsage;
 }
 
+// `filelock run [OPTIONS] FILE COMMAND...` needs no "--", as with flock(1):
+// put one before COMMAND's first word.  That word is the first one, after
+// the subcommand's FILE (or after its options when --lock-file names the
+// file), that is not an option or an option's value.  Returns args unchanged
+// when they already hold "--" or are not a run.
+std::vector<std::string> implicit_dashes(std::vector<std::string> args)
+{
+    static const std::vector<std::string> global_values = {"--config"};
+    static const std::vector<std::string> run_values = {
+        "-t", "--timeout", "-w", "--wait", "-E", "--conflict-exit-code", "-c", "--command",
+        "--tag", "--lock-file"};
+    auto takes_value = [](const std::vector<std::string> &set, const std::string &w) {
+        return std::find(set.begin(), set.end(), w) != set.end();
+    };
+    if (std::find(args.begin(), args.end(), "--") != args.end()) return args;
+    size_t i = 0;
+    for (; i < args.size() && args[i] != "run"; ++i)
+        if (takes_value(global_values, args[i])) ++i;
+    if (i >= args.size()) return args;
+    bool have_file = false;
+    for (size_t k = i + 1; k < args.size(); ++k) {
+        const std::string &w = args[k];
+        if (w.size() > 1 && w[0] == '-') {
+            if (w == "--lock-file") have_file = true;
+            if (w.rfind("--lock-file=", 0) == 0) have_file = true;
+            if (takes_value(run_values, w) || takes_value(global_values, w)) ++k;
+            continue;
+        }
+        if (!have_file) {
+            have_file = true;
+            continue;
+        }
+        args.insert(args.begin() + static_cast<long>(k), "--");
+        break;
+    }
+    return args;
+}
+
 int run_main(int argc, char **argv)
 {
-    std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> args = implicit_dashes(std::vector<std::string>(argv + 1, argv + argc));
     auto dashes = std::find(args.begin(), args.end(), std::string("--"));
     const bool has_tail = dashes != args.end();
     std::vector<std::string> head(args.begin(), dashes);
@@ -135,11 +173,11 @@ int run_main(int argc, char **argv)
             std::fprintf(stderr, "filelock: --quiet and --verbose exclude each other\n");
             return kExitUsage;
         }
-        if (c.takes_command && !has_tail) {
+        if (c.takes_command && !c.command_optional && !has_tail) {
             error(ctx, "missing '-- COMMAND [ARGS...]' (see 'filelock " + ctx.command + " --help')");
             return kExitUsage;
         }
-        if (c.takes_command && tail.empty()) {
+        if (c.takes_command && !c.command_optional && tail.empty()) {
             error(ctx, "nothing after '--': COMMAND is missing");
             return kExitUsage;
         }

@@ -22,7 +22,7 @@ _filelock()
         "") COMPREPLY=($(compgen -W "$cmds $global" -- "$cur")); return ;;
         status) opts="-d --directory --max-age-hours --max-depth --cross-filesystems --json" ;;
         clean) opts="-d --directory --max-age-hours --max-depth --cross-filesystems --json -n --dry-run" ;;
-        run) opts="-t --timeout -s --shared -k --keep --tag" ;;
+        run) opts="-n --nonblock -w --wait -t --timeout -s --shared -x --exclusive -E --conflict-exit-code -c --command -o --close -k --keep --no-record --clean-stale --lock-file --tag" ;;
         wait) opts="-t --timeout" ;;
         info) opts="--max-age-hours --json" ;;
         batch) opts="--files-from -j --workers -t --timeout --skip-locked --stop-on-failure --json" ;;

@@ -21,6 +21,15 @@ complete -c filelock -n "__fish_seen_subcommand_from run wait batch" -s t -l tim
 complete -c filelock -n "__fish_seen_subcommand_from run" -s s -l shared
 complete -c filelock -n "__fish_seen_subcommand_from run" -s k -l keep
 complete -c filelock -n "__fish_seen_subcommand_from run" -l tag -x
+complete -c filelock -n "__fish_seen_subcommand_from run" -s n -l nonblock
+complete -c filelock -n "__fish_seen_subcommand_from run" -s w -l wait -x
+complete -c filelock -n "__fish_seen_subcommand_from run" -s x -l exclusive
+complete -c filelock -n "__fish_seen_subcommand_from run" -s E -l conflict-exit-code -x
+complete -c filelock -n "__fish_seen_subcommand_from run" -s c -l command -x
+complete -c filelock -n "__fish_seen_subcommand_from run" -s o -l close
+complete -c filelock -n "__fish_seen_subcommand_from run" -l no-record
+complete -c filelock -n "__fish_seen_subcommand_from run" -l clean-stale
+complete -c filelock -n "__fish_seen_subcommand_from run" -l lock-file -r
 complete -c filelock -n "__fish_seen_subcommand_from batch" -l files-from -r -F
 complete -c filelock -n "__fish_seen_subcommand_from batch" -s j -l workers -x
 complete -c filelock -n "__fish_seen_subcommand_from batch" -l skip-locked

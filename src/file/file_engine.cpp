@@ -100,7 +100,12 @@ std::string FileEngine::describe_holder()
     info.stat = st;
     apply_record(&info, text, platform::realtime_ms());
     std::string holder;
-    if (info.record.valid) {
+    if (info.record.valid && judge_holder(info.record).holder == Holder::Dead) {
+        // A kept file still names an earlier holder; whoever holds it now
+        // wrote no record (a shared holder, flock(1), ...).
+        holder = " held (by a holder that wrote no record; the record names pid " +
+                 std::to_string(info.record.pid) + ", which is not running)";
+    } else if (info.record.valid) {
         holder = " held by pid " + std::to_string(info.record.pid);
         if (!info.record.host.empty()) holder += " on " + info.record.host;
         if (info.age_known && info.record.acquired_ms >= 0)

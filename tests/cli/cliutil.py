@@ -126,8 +126,9 @@ class Holder:
 
     def __init__(self, target, *opts, before="", after="", cwd=None, extra_env=None):
         script = (before + "\n" if before else "") + "echo ready; cat >/dev/null\n" + after
+        where = [target] if target else []  # "" when opts name the file (--lock-file)
         self.proc = subprocess.Popen(
-            [BIN, "run", *opts, target, "--", "sh", "-c", script],
+            [BIN, "run", *opts, *where, "--", "sh", "-c", script],
             cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, env=env(**(extra_env or {})))
         line = self.proc.stdout.readline()

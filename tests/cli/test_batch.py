@@ -179,8 +179,10 @@ def start_cleans_stale_locks_per_config(tmp):
     off = config(tmp, cleanup_stale_locks=False)
     eq(fl("--config", off, "batch", os.path.join(tmp, "f"), "--", "true").returncode, 0, "exit")
     check(os.path.exists(stale), "kept with cleanup_stale_locks: false")
-    eq(fl("batch", os.path.join(tmp, "f"), "--", "true").returncode, 0, "exit")
+    r = fl("batch", os.path.join(tmp, "f"), "--", "true")
+    eq(r.returncode, 0, "exit")
     check(not os.path.exists(stale), "removed by default")
+    check("removed 1 stale lock file: ./old.lock" in r.stderr, "one line says what: " + r.stderr)
 
 
 sys.exit(tap.run())

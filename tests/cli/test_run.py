@@ -103,8 +103,9 @@ def errors_have_their_own_statuses(tmp):
     eq(fl("run", os.path.join(tmp, "no", "dir", "f"), "--", "true").returncode, 66,
        "missing directory")
     eq(fl("run", tmp, "--", "true").returncode, 64, "a directory as FILE")
-    eq(fl("run", g, "true").returncode, 64, "missing --")
+    eq(fl("run", g).returncode, 64, "no COMMAND")
     eq(fl("run", g, "--").returncode, 64, "nothing after --")
+    eq(fl("run", g, "-c", "true", "--", "true").returncode, 64, "-c and a COMMAND")
     eq(fl("run", "--timeout", "soon", g, "--", "true").returncode, 64, "bad timeout")
     eq(fl("run", "--", "true").returncode, 64, "missing FILE")
 
@@ -151,17 +152,23 @@ def shared_locks_coexist_and_exclude_writers(tmp):
 
 
 @tap.case
-def start_cleans_stale_locks_per_config(tmp):
+def run_cleans_stale_locks_only_when_asked(tmp):
     stale = os.path.join(tmp, "old.lock")
-    off = config(tmp, cleanup_stale_locks=False)
     write_record(stale, DEAD_PID, acquired_ms=now_ms() - 3 * HOUR_MS)
-    eq(fl("--config", off, "run", os.path.join(tmp, "f"), "--", "true").returncode, 0, "exit")
-    check(os.path.exists(stale), "kept with cleanup_stale_locks: false")
-    os.makedirs(os.path.join(tmp, "elsewhere"))
-    r = fl("-v", "run", os.path.join(tmp, "elsewhere", "f"), "--", "true", cwd=tmp)
+    r = fl("run", os.path.join(tmp, "f"), "--", "true", cwd=tmp)
     eq(r.returncode, 0, "exit")
-    check(not os.path.exists(stale), "removed from the working directory by default")
-    check("removed stale lock file ./old.lock" in r.stderr, "-v says what it removed: " + r.stderr)
+    check(os.path.exists(stale), "run removes nothing by default, as flock(1) users expect")
+    os.makedirs(os.path.join(tmp, "elsewhere"))
+    r = fl("run", "--clean-stale", os.path.join(tmp, "elsewhere", "f"), "--", "true", cwd=tmp)
+    eq(r.returncode, 0, "exit")
+    check(not os.path.exists(stale), "removed from the working directory with --clean-stale")
+    check("removed 1 stale lock file: ./old.lock" in r.stderr, "one line says what: " + r.stderr)
+    write_record(stale, DEAD_PID, acquired_ms=now_ms() - 3 * HOUR_MS)
+    r = fl("-v", "run", "--clean-stale", os.path.join(tmp, "f"), "true", cwd=tmp)
+    check("removed stale lock file ./old.lock" in r.stderr, "-v gives the reason too: " + r.stderr)
+    write_record(stale, DEAD_PID, acquired_ms=now_ms() - 3 * HOUR_MS)
+    r = fl("-q", "run", "--clean-stale", os.path.join(tmp, "f"), "true", cwd=tmp)
+    eq(r.stderr, "", "-q: silent")
 
 
 @tap.case
