@@ -24,11 +24,6 @@ const char *const kHelp =
     "  \"stale_locks\": [objects as in 'status --json'], \"errors\": [{\"path\", \"message\",\n"
     "  \"code\"}]}.  Errors (unreadable directories, ...) give exit status 1.\n";
 
-struct CleanArgs {
-    ScanArgs scan;
-    bool dry_run = false;
-};
-
 void print_human(const Context &ctx, const CleanArgs &a, const fl_clean_report &rep,
                  int64_t threshold_ms)
 {
@@ -56,6 +51,8 @@ void print_human(const Context &ctx, const CleanArgs &a, const fl_clean_report &
     std::printf("%s\n", paint(ctx.colour_out, sgr::kBold, s).c_str());
 }
 
+} // namespace
+
 int run_clean(Context &ctx, const CleanArgs &a)
 {
     int64_t threshold = 0;
@@ -82,8 +79,6 @@ int run_clean(Context &ctx, const CleanArgs &a)
     report_scan_errors(ctx, rep->errors, rep->error_count);
     return rep->error_count ? kExitPartial : kExitOk;
 }
-
-} // namespace
 
 Command add_clean(CLI::App &app)
 {

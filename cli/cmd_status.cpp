@@ -53,6 +53,8 @@ void print_summary(const Context &ctx, const ScanArgs &a, const fl_lock_list &li
     std::printf("%s\n", paint(ctx.colour_out, sgr::kBold, s).c_str());
 }
 
+} // namespace
+
 int run_status(Context &ctx, const ScanArgs &a)
 {
     int64_t threshold = 0;
@@ -81,8 +83,6 @@ int run_status(Context &ctx, const ScanArgs &a)
     report_scan_errors(ctx, list->errors, list->error_count);
     return list->error_count ? kExitPartial : kExitOk;
 }
-
-} // namespace
 
 Command add_status(CLI::App &app)
 {

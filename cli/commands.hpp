@@ -27,6 +27,15 @@ Command add_run(CLI::App &app);
 Command add_wait(CLI::App &app);
 Command add_info(CLI::App &app);
 Command add_batch(CLI::App &app);
+Command add_locks(CLI::App &app);
+// The hidden `completion SHELL`, written from `commands` (the visible ones).
+Command add_completion(CLI::App &app, const std::vector<Command> *commands);
+
+// The bodies `locks` shares with status and clean.
+struct ScanArgs;
+struct CleanArgs;
+int run_status(Context &ctx, const ScanArgs &a);
+int run_clean(Context &ctx, const CleanArgs &a);
 
 // The exit-status section shared by the help texts.
 extern const char *const kExitStatusHelp;

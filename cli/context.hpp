@@ -30,6 +30,7 @@ struct GlobalOptions {
     std::string config_path;  // --config; empty = defaults + FILELOCK_* env
     int verbose = 0;          // -v count
     bool quiet = false;
+    std::string color = "auto";  // --color: auto, always, never
 };
 
 // Owns the fl_config that every subcommand reads its defaults from.

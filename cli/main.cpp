@@ -54,14 +54,16 @@ const char *const kFooter =
     "  removes by its own options.\n\n"
     "OUTPUT\n"
     "  Tables and summaries on stdout, diagnostics on stderr (prefixed 'filelock:').\n"
-    "  Colour only on a terminal and never when NO_COLOR is set.  --json prints one JSON\n"
+    "  Colour only on a terminal and never when NO_COLOR is set (--color always|never\n"
+    "  overrides both).  --json prints one JSON\n"
     "  document on stdout (see each subcommand's help).\n\n";
 
 const char *const kGlobalHelp =
     "GLOBAL OPTIONS (here or before the subcommand)\n"
     "  --config FILE   YAML file whose `file_locking:` section supplies defaults\n"
     "  -v, --verbose   more detail (twice: debug)\n"
-    "  -q, --quiet     only errors and the requested output\n";
+    "  -q, --quiet     only errors and the requested output\n"
+    "  --color WHEN    auto (default: on a terminal, unless NO_COLOR is set), always, never\n";
 
 std::string version_text()
 {
@@ -69,13 +71,88 @@ std::string version_text()
            fl_version_string() + ")";
 }
 
-int parse_error(CLI::App &app, const CLI::ParseError &e)
+size_t edit_distance(const std::string &a, const std::string &b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// The candidate nearest to `word`, if it is near enough to be a typo.
+std::string nearest(const std::string &word, const std::vector<std::string> &candidates)
+{
+    std::string best;
+    size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+    for (const std::string &c : candidates) {
+        const size_t d = edit_distance(word, c);
+        if (d < best_d) best = c, best_d = d;
+    }
+    return best;
+}
+
+std::vector<std::string> option_names(const CLI::App *app)
+{
+    std::vector<std::string> out;
+    for (const CLI::Option *o : app->get_options()) {
+        for (const std::string &l : o->get_lnames()) out.push_back("--" + l);
+        for (const std::string &s : o->get_snames()) out.push_back("-" + s);
+    }
+    return out;
+}
+
+// A usage error, with "did you mean" for a mistyped subcommand or option.
+int parse_error(CLI::App &app, const CLI::ParseError &e, const std::vector<std::string> &head)
 {
     if (e.get_exit_code() == 0) {
         app.exit(e);  // --help, --version
         return kExitOk;
     }
-    std::fprintf(stderr, "filelock: %s\nRun 'filelock --help' for usage.\n", e.what());
+    std::vector<std::string> subs;
+    for (const CLI::App *s : app.get_subcommands({})) subs.push_back(s->get_name());
+    const CLI::App *chosen = nullptr;
+    std::string message = e.what();
+    for (size_t i = 0; i < head.size(); ++i) {
+        const std::string &w = head[i];
+        if (w == "--config" || w == "--color") {
+            ++i;
+            continue;
+        }
+        if (w.size() > 1 && w[0] == '-') {
+            const std::string name = w.substr(0, w.find('='));
+            std::vector<std::string> known = option_names(&app);
+            if (chosen) {
+                std::vector<std::string> more = option_names(chosen);
+                known.insert(known.end(), more.begin(), more.end());
+            }
+            const bool cluster = name.size() > 2 && name[1] != '-';  // -nx
+            if (!cluster && std::find(known.begin(), known.end(), name) == known.end()) {
+                message = "unknown option '" + name + "'" +
+                          (chosen ? " for '" + chosen->get_name() + "'" : std::string());
+                const std::string near = nearest(name, known);
+                if (!near.empty()) message += "; did you mean '" + near + "'?";
+                break;
+            }
+            continue;
+        }
+        if (chosen) continue;
+        if (std::find(subs.begin(), subs.end(), w) == subs.end()) {
+            message = "unknown command '" + w + "'";
+            const std::string near = nearest(w, subs);
+            if (!near.empty()) message += "; did you mean '" + near + "'?";
+            break;
+        }
+        chosen = app.get_subcommand(w);
+    }
+    std::fprintf(stderr, "filelock: %s\nRun 'filelock --help' for usage.\n", printable(message).c_str());
     return kExitUsage;
 }
 
@@ -138,9 +215,15 @@ int run_main(int argc, char **argv)
     app.add_flag("-v,--verbose", ctx.g.verbose,
                  "More detail (library log at info; twice: debug)");
     app.add_flag("-q,--quiet", ctx.g.quiet, "Only errors and the requested output");
+    app.add_option("--color", ctx.g.color, "Colour: auto (a terminal, no NO_COLOR), always, never")
+        ->type_name("WHEN")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
 
     std::vector<Command> commands = {add_status(app), add_clean(app), add_run(app),
-                                     add_wait(app),   add_info(app),  add_batch(app)};
+                                     add_wait(app),   add_info(app),  add_batch(app),
+                                     add_locks(app)};
+    std::vector<Command> visible_commands(commands.begin(), commands.end());
+    commands.push_back(add_completion(app, &visible_commands));
     for (Command &c : commands) {
         c.app->fallthrough();
         c.app->footer("\n" + c.app->get_footer() + "\n" + kGlobalHelp + "\n" + kExitStatusHelp);
@@ -161,14 +244,14 @@ int run_main(int argc, char **argv)
             tail.clear();
         }
     } catch (const CLI::ParseError &e) {
-        return parse_error(app, e);
+        return parse_error(app, e, head);
     }
 
     for (Command &c : commands) {
         if (!c.app->parsed()) continue;
         ctx.command = c.app->get_name();
-        ctx.colour_out = colour_wanted(STDOUT_FILENO);
-        ctx.colour_err = colour_wanted(STDERR_FILENO);
+        ctx.colour_out = ctx.g.color == "always" || (ctx.g.color == "auto" && colour_wanted(STDOUT_FILENO));
+        ctx.colour_err = ctx.g.color == "always" || (ctx.g.color == "auto" && colour_wanted(STDERR_FILENO));
         if (ctx.g.quiet && ctx.g.verbose > 0) {
             std::fprintf(stderr, "filelock: --quiet and --verbose exclude each other\n");
             return kExitUsage;

@@ -21,6 +21,11 @@ struct ScanArgs {
     bool json = false;
 };
 
+struct CleanArgs {
+    ScanArgs scan;
+    bool dry_run = false;
+};
+
 // --directory, --max-age-hours, --max-depth, --cross-filesystems, --json.
 void add_scan_options(CLI::App *sub, ScanArgs &a);
 
