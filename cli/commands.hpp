@@ -19,6 +19,7 @@ struct Command {
     std::function<int(Context &ctx, const std::vector<std::string> &tail)> run;
     bool takes_command = false;     // run and batch: "-- COMMAND [ARGS...]"
     bool command_optional = false;  // run: -c CMD instead; it checks itself
+    bool loads_config = true;       // main loads the configuration first
 };
 
 Command add_status(CLI::App &app);
@@ -28,6 +29,7 @@ Command add_wait(CLI::App &app);
 Command add_info(CLI::App &app);
 Command add_batch(CLI::App &app);
 Command add_locks(CLI::App &app);
+Command add_config(CLI::App &app);
 // The hidden `completion SHELL`, written from `commands` (the visible ones).
 Command add_completion(CLI::App &app, const std::vector<Command> *commands);
 

@@ -2,6 +2,8 @@
 // subcommand needs.
 #include "context.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -20,14 +22,47 @@ Config::~Config()
     fl_config_free(cfg_);
 }
 
+ConfigSource find_config(const GlobalOptions &g)
+{
+    ConfigSource s;
+    if (!g.config_path.empty()) {
+        s.searched.push_back(g.config_path);
+        s.path = g.config_path, s.how = "--config";
+        return s;
+    }
+    const char *env = std::getenv("FILELOCK_CONFIG");
+    if (env && *env) {
+        s.searched.push_back(env);
+        s.path = env, s.how = "$FILELOCK_CONFIG";
+        return s;
+    }
+    std::string user;
+    const char *xdg = std::getenv("XDG_CONFIG_HOME");
+    const char *home = std::getenv("HOME");
+    if (xdg && *xdg == '/') user = std::string(xdg) + "/filelock/config.yaml";
+    else if (home && *home) user = std::string(home) + "/.config/filelock/config.yaml";
+    for (const auto &[path, how] : {std::pair<std::string, const char *>{user, "user"},
+                                    {"/etc/filelock/config.yaml", "system"}}) {
+        if (path.empty()) continue;
+        s.searched.push_back(path);
+        struct stat st;
+        if (::stat(path.c_str(), &st) == 0) {
+            s.path = path, s.how = how;
+            return s;
+        }
+    }
+    return s;
+}
+
 int Config::load(const GlobalOptions &g)
 {
     fl_config_free(cfg_);
     cfg_ = nullptr;
-    int rc = g.config_path.empty() ? fl_config_new(&cfg_, 0)
-                                   : fl_config_load_file(&cfg_, g.config_path.c_str(), 0);
+    source_ = find_config(g);
+    int rc = source_.path.empty() ? fl_config_new(&cfg_, 0)
+                                  : fl_config_load_file(&cfg_, source_.path.c_str(), 0);
     if (rc == FL_OK) return kExitOk;
-    std::string where = g.config_path.empty() ? "FILELOCK_* environment" : g.config_path;
+    std::string where = source_.path.empty() ? "FILELOCK_* environment" : source_.path + " (" + source_.how + ")";
     std::fprintf(stderr, "filelock: configuration (%s): %s\n", printable(where).c_str(),
                  printable(last_error(rc)).c_str());
     return rc == FL_ENOENT || rc == FL_EPERM || rc == FL_ECONFIG ? kExitConfig : exit_for(rc);

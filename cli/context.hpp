@@ -27,11 +27,21 @@ enum Exit : int {
 };
 
 struct GlobalOptions {
-    std::string config_path;  // --config; empty = defaults + FILELOCK_* env
+    std::string config_path;  // --config; empty = discovery (find_config)
     int verbose = 0;          // -v count
     bool quiet = false;
     std::string color = "auto";  // --color: auto, always, never
 };
+
+// Where the configuration file comes from, first found wins: --config,
+// $FILELOCK_CONFIG (both must exist), $XDG_CONFIG_HOME/filelock/config.yaml
+// (or ~/.config/filelock/config.yaml), /etc/filelock/config.yaml.
+struct ConfigSource {
+    std::string path;                  // "" when none was found
+    std::string how;                   // "--config", "$FILELOCK_CONFIG", "user", "system"
+    std::vector<std::string> searched; // every place looked at, in order
+};
+ConfigSource find_config(const GlobalOptions &g);
 
 // Owns the fl_config that every subcommand reads its defaults from.
 class Config {
@@ -45,6 +55,7 @@ public:
     // exit code, after printing why on failure.
     int load(const GlobalOptions &g);
     fl_config *get() const { return cfg_; }
+    const ConfigSource &source() const { return source_; }
 
     std::optional<std::string> value(const char *key) const;
     bool flag(const char *key, bool fallback) const;
@@ -55,6 +66,7 @@ public:
 
 private:
     fl_config *cfg_ = nullptr;
+    ConfigSource source_;
 };
 
 struct Context {

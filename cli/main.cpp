@@ -46,12 +46,15 @@ const char *const kFooter =
     "\nGLOBAL OPTIONS go before or after the subcommand.  Run 'filelock SUBCOMMAND --help'\n"
     "for each subcommand's options and output.\n\n"
     "CONFIGURATION\n"
-    "  Defaults come from the built-in values, then --config FILE (the `file_locking:`\n"
-    "  section of a YAML file), then FILELOCK_* environment variables; explicit options\n"
-    "  win.  With cleanup_stale_locks: true (the default), run and batch first remove\n"
-    "  stale lock files from the working directory and from the directories of their\n"
-    "  lock files (not descending); status, info and wait never remove anything, clean\n"
-    "  removes by its own options.\n\n"
+    "  Defaults come from the built-in values, then one YAML file's `file_locking:`\n"
+    "  section, then FILELOCK_* environment variables; explicit options win.  The file\n"
+    "  is the first of: --config FILE, $FILELOCK_CONFIG, $XDG_CONFIG_HOME/filelock/\n"
+    "  config.yaml (or ~/.config/filelock/config.yaml), /etc/filelock/config.yaml.\n"
+    "  'filelock config show' prints each setting and where it came from.  With\n"
+    "  cleanup_stale_locks: true (the default), batch first removes stale lock files\n"
+    "  from the working directory and from the directories of its lock files (not\n"
+    "  descending), and says so; run does only with --clean-stale.  status, info and\n"
+    "  wait never remove anything, clean removes by its own options.\n\n"
     "OUTPUT\n"
     "  Tables and summaries on stdout, diagnostics on stderr (prefixed 'filelock:').\n"
     "  Colour only on a terminal and never when NO_COLOR is set (--color always|never\n"
@@ -210,7 +213,7 @@ int run_main(int argc, char **argv)
     app.fallthrough();
     app.get_formatter()->column_width(34);
     app.add_option("--config", ctx.g.config_path,
-                   "YAML file whose `file_locking:` section supplies defaults")
+                   "YAML file whose `file_locking:` section supplies defaults (default: discovered)")
         ->type_name("FILE");
     app.add_flag("-v,--verbose", ctx.g.verbose,
                  "More detail (library log at info; twice: debug)");
@@ -221,7 +224,7 @@ int run_main(int argc, char **argv)
 
     std::vector<Command> commands = {add_status(app), add_clean(app), add_run(app),
                                      add_wait(app),   add_info(app),  add_batch(app),
-                                     add_locks(app)};
+                                     add_locks(app),  add_config(app)};
     std::vector<Command> visible_commands(commands.begin(), commands.end());
     commands.push_back(add_completion(app, &visible_commands));
     for (Command &c : commands) {
@@ -265,7 +268,8 @@ int run_main(int argc, char **argv)
             return kExitUsage;
         }
         setup_logging(ctx);
-        if (int rc = ctx.cfg.load(ctx.g); rc != kExitOk) return rc;
+        if (c.loads_config)
+            if (int rc = ctx.cfg.load(ctx.g); rc != kExitOk) return rc;
         return c.run(ctx, tail);
     }
     return kExitUsage;

@@ -156,6 +156,9 @@ void warn_unknown_env()
         if (std::any_of(kKeys, kKeys + kKeyCount,
                         [&](const KeyDef &k) { return k.name == key; }))
             continue;
+        // Not settings, but known names: the CLI's config file, and where
+        // the Rust binding's build finds the library.
+        if (key == "config" || key == "lib_dir" || key == "static") continue;
         {
             std::lock_guard<std::mutex> g(mu);
             if (!warned.insert(std::string(name)).second) continue;

@@ -5,7 +5,7 @@ import os
 import re
 import sys
 
-from cliutil import DEAD_PID, HOUR_MS, Holder, Tap, check, eq, fl, now_ms, write_record
+from cliutil import DEAD_PID, HOUR_MS, Holder, Skip, Tap, check, eq, fl, now_ms, write_record
 
 tap = Tap()
 
@@ -59,6 +59,92 @@ def color_always_and_never(tmp):
     r = fl("--color", "always", "status", "-d", tmp, extra_env={"NO_COLOR": "1"})
     check("\x1b[" in r.stdout, "always beats NO_COLOR")
     eq(fl("--color", "sometimes", "status").returncode, 64, "a bad value")
+
+
+def shown(tmp, *args, **env):
+    r = fl(*args, "config", "show", "--json", cwd=tmp, extra_env=env)
+    eq(r.returncode, 0, r.stderr)
+    check("is not a filelock setting" not in r.stderr, "FILELOCK_CONFIG is a known name: " + r.stderr)
+    doc = json.loads(r.stdout)
+    eq(doc["schema"], 1, "schema")
+    settings = {s["key"]: s for s in doc["settings"]}
+    return doc["file"], doc["found_by"], settings["timeout_seconds"]["value"], doc["searched"]
+
+
+@tap.case
+def the_config_file_is_found_in_order(tmp):
+    def write(path, timeout):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("file_locking:\n  timeout_seconds: %d\n" % timeout)
+        return path
+
+    home = os.path.join(tmp, "home")
+    xdg = os.path.join(tmp, "xdg")
+    homefile = write(os.path.join(home, ".config", "filelock", "config.yaml"), 11)
+    xdgfile = write(os.path.join(xdg, "filelock", "config.yaml"), 12)
+    envfile = write(os.path.join(tmp, "env.yaml"), 13)
+    flagfile = write(os.path.join(tmp, "flag.yaml"), 14)
+    e = {"HOME": home, "XDG_CONFIG_HOME": xdg, "FILELOCK_CONFIG": envfile}
+    eq(shown(tmp, "--config", flagfile, **e)[:3], (flagfile, "--config", "14"), "--config first")
+    eq(shown(tmp, **e)[:3], (envfile, "$FILELOCK_CONFIG", "13"), "then $FILELOCK_CONFIG")
+    del e["FILELOCK_CONFIG"]
+    eq(shown(tmp, **e)[:3], (xdgfile, "user", "12"), "then $XDG_CONFIG_HOME")
+    del e["XDG_CONFIG_HOME"]
+    eq(shown(tmp, **e)[:3], (homefile, "user", "11"), "then ~/.config")
+    os.remove(homefile)
+    f, how, timeout, searched = shown(tmp, **e)
+    check(homefile in searched and "/etc/filelock/config.yaml" in searched, searched)
+    if not os.path.exists("/etc/filelock/config.yaml"):
+        eq((f, how, timeout), (None, None, "30"), "nothing found: defaults")
+    # A named file must exist; a discovered one is simply absent.
+    r = fl("status", cwd=tmp, extra_env={"FILELOCK_CONFIG": os.path.join(tmp, "missing.yaml")})
+    eq(r.returncode, 78, "$FILELOCK_CONFIG names a missing file: " + r.stderr)
+    # The effective values reach the commands.
+    r = fl("config", "show", cwd=tmp, extra_env={"FILELOCK_CONFIG": envfile, "FILELOCK_TAG": "x"})
+    check("configuration file: %s ($FILELOCK_CONFIG)" % envfile in r.stdout, r.stdout)
+    check(re.search(r"timeout_seconds +13 +%s" % re.escape(envfile), r.stdout), r.stdout)
+    check(re.search(r"tag +x +environment \(FILELOCK_TAG\)", r.stdout), r.stdout)
+
+
+@tap.case
+def the_system_config_file_is_found_last(tmp):
+    path = "/etc/filelock/config.yaml"
+    if os.path.exists(path):
+        raise Skip("this machine has its own " + path)
+    try:
+        os.makedirs("/etc/filelock", exist_ok=True)
+        with open(path, "w") as f:
+            f.write("file_locking:\n  timeout_seconds: 15\n")
+    except PermissionError:
+        raise Skip("cannot write " + path + " (not root)")
+    try:
+        eq(shown(tmp, HOME=os.path.join(tmp, "nohome"))[:3], (path, "system", "15"), "/etc last")
+    finally:
+        os.remove(path)
+        try:
+            os.rmdir("/etc/filelock")
+        except OSError:
+            pass
+
+
+@tap.case
+def config_check_validates_one_file(tmp):
+    good = os.path.join(tmp, "good.yaml")
+    with open(good, "w") as f:
+        f.write("file_locking:\n  timeout_seconds: 5\n")
+    bad = os.path.join(tmp, "bad.yaml")
+    with open(bad, "w") as f:
+        f.write("file_locking:\n  timeout_secnds: 5\n")
+    r = fl("config", "check", good)
+    eq((r.returncode, r.stdout), (0, good + ": ok\n"), "valid")
+    r = fl("config", "check", bad)
+    eq(r.returncode, 78, "invalid")
+    check("bad.yaml:2:3" in r.stderr and "did you mean 'timeout_seconds'" in r.stderr, r.stderr)
+    eq(fl("config", "check", os.path.join(tmp, "none.yaml")).returncode, 66, "missing")
+    # check does not need the discovered configuration to be valid
+    r = fl("config", "check", good, extra_env={"FILELOCK_CONFIG": bad})
+    eq(r.returncode, 0, r.stderr)
 
 
 sys.exit(tap.run())
