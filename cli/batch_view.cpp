@@ -127,7 +127,10 @@ void print_batch_json(const fl_batch_results &res, int exit_status)
                     {"skipped", res.skipped},     {"cancelled", res.cancelled},
                     {"errors", res.errors},       {"wall_seconds", static_cast<double>(res.wall_us) / 1e6},
                     {"exit_status", exit_status}};
-    print_json({{"files", files}, {"summary", summary}});
+    json doc = json_doc("batch");
+    doc["files"] = files;
+    doc["summary"] = summary;
+    print_json(doc);
 }
 
 int batch_exit_status(const fl_batch_results &res)

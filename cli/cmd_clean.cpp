@@ -20,9 +20,10 @@ const char *const kHelp =
     "never touched.  Safe to run while other processes take and release locks.\n\n"
     "OUTPUT\n"
     "  One line per removed (--dry-run: would-be-removed) lock file, then a summary.\n"
-    "  With --json: {\"count\": N, \"dry_run\": bool, \"threshold_hours\": H,\n"
-    "  \"stale_locks\": [objects as in 'status --json'], \"errors\": [{\"path\", \"message\",\n"
-    "  \"code\"}]}.  Errors (unreadable directories, ...) give exit status 1.\n";
+    "  With --json: {\"schema\": 1, \"command\": \"clean\", \"directory\", \"count\": N,\n"
+    "  \"dry_run\": bool, \"threshold_hours\": H, \"stale_locks\": [objects as in 'status\n"
+    "  --json'], \"errors\": [{\"path\", \"message\", \"code\"}]}.  Errors (unreadable\n"
+    "  directories, ...) give exit status 1.\n";
 
 void print_human(const Context &ctx, const CleanArgs &a, const fl_clean_report &rep,
                  int64_t threshold_ms)
@@ -67,11 +68,14 @@ int run_clean(Context &ctx, const CleanArgs &a)
         nlohmann::ordered_json locks = nlohmann::ordered_json::array(), errors = nlohmann::ordered_json::array();
         for (size_t i = 0; i < rep->stale_count; ++i) locks.push_back(lock_json(*rep->stale_locks[i]));
         for (size_t i = 0; i < rep->error_count; ++i) errors.push_back(error_json(*rep->errors[i]));
-        print_json({{"count", rep->count},
-                    {"dry_run", a.dry_run},
-                    {"threshold_hours", static_cast<double>(threshold) / 3600000.0},
-                    {"stale_locks", locks},
-                    {"errors", errors}});
+        nlohmann::ordered_json doc = json_doc(ctx.command.c_str());
+        doc["directory"] = a.scan.directory;
+        doc["count"] = rep->count;
+        doc["dry_run"] = a.dry_run;
+        doc["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
+        doc["stale_locks"] = locks;
+        doc["errors"] = errors;
+        print_json(doc);
     } else {
         print_human(ctx, a, *rep, threshold);
     }

@@ -71,7 +71,7 @@ int run_show(Context &ctx, bool json)
     fl_config_free(defaults);
     fl_config_free(file_only);
     if (json) {
-        nlohmann::ordered_json doc = {{"schema", 1}};
+        nlohmann::ordered_json doc = json_doc("config show");
         doc["file"] = src.path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(src.path);
         doc["found_by"] = src.how.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(src.how);
         doc["searched"] = src.searched;

@@ -19,7 +19,8 @@ const char *const kHelp =
     "OUTPUT\n"
     "  'field  value' lines: lock file, target, state, held, holder, pid, host, boot id,\n"
     "  start token, acquired, age, tag, size, record, stale, reason.  With --json, one\n"
-    "  object with the keys of 'status --json' plus threshold_hours.\n"
+    "  object: \"schema\": 1, \"command\": \"info\", the keys of a lock in 'status --json',\n"
+    "  and threshold_hours.\n"
     "  No lock file: exit 66 (the target is not locked).  Not a regular file (symlink,\n"
     "  FIFO, directory): never read, reported as an error, exit 71.\n";
 
@@ -98,7 +99,8 @@ int run_info(Context &ctx, const InfoArgs &a)
     }
     if (rc != FL_OK) return fail(ctx, rc);
     if (a.json) {
-        nlohmann::ordered_json j = lock_json(*info);
+        nlohmann::ordered_json j = json_doc("info");
+        j.update(lock_json(*info));
         j["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
         print_json(j);
     } else {

@@ -22,11 +22,13 @@ const char *const kHelp =
     "           file (a foreign file such as a Cargo.lock, a symlink, FIFO or directory),\n"
     "           or held-ness undeterminable; never removed\n\n"
     "OUTPUT\n"
-    "  A table (STATE AGE PID HOST TARGET NOTE) and a summary line.  With --json, a JSON\n"
-    "  array with one object per lock file: lock_file, target, state, pid, host,\n"
-    "  age_seconds, held (true/false/null), holder (alive|dead|unknown), stale, reason,\n"
-    "  acquired, acquired_ms, record_valid, foreign, tag, boot_id, start_token, size_bytes,\n"
-    "  kind.\n"
+    "  A table (STATE AGE PID HOST TARGET NOTE) and a summary line.  With --json:\n"
+    "  {\"schema\": 1, \"command\": \"status\", \"directory\", \"threshold_hours\", \"locks\":\n"
+    "  [one object per lock file: lock_file, target, state, pid, host, age_seconds, held\n"
+    "  (true/false/null), holder (alive|dead|unknown), stale, reason, acquired,\n"
+    "  acquired_ms, record_valid, foreign, tag, boot_id, start_token, size_bytes, kind],\n"
+    "  \"summary\": {total, held, stale, free, unknown, errors}, \"errors\": [{path,\n"
+    "  message, code}]} (docs/cli-output.schema.json).\n"
     "  Unreadable directories are reported on stderr and give exit status 1; lock files\n"
     "  released or removed while the scan runs are not errors.\n";
 
@@ -66,9 +68,21 @@ int run_status(Context &ctx, const ScanArgs &a)
     fl::lock_list_ptr list(raw);
 
     if (a.json) {
-        nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-        for (size_t i = 0; i < list->count; ++i) arr.push_back(lock_json(*list->items[i]));
-        print_json(arr);
+        nlohmann::ordered_json locks = nlohmann::ordered_json::array(), errors = nlohmann::ordered_json::array();
+        size_t n[4] = {0, 0, 0, 0};
+        for (size_t i = 0; i < list->count; ++i) {
+            locks.push_back(lock_json(*list->items[i]));
+            ++n[static_cast<int>(lock_state(*list->items[i]))];
+        }
+        for (size_t i = 0; i < list->error_count; ++i) errors.push_back(error_json(*list->errors[i]));
+        nlohmann::ordered_json doc = json_doc(ctx.command.c_str());
+        doc["directory"] = a.directory;
+        doc["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
+        doc["locks"] = locks;
+        doc["summary"] = {{"total", list->count}, {"held", n[0]}, {"stale", n[1]}, {"free", n[2]},
+                          {"unknown", n[3]}, {"errors", list->error_count}};
+        doc["errors"] = errors;
+        print_json(doc);
     } else {
         Table t({"STATE", "AGE", "PID", "HOST", "TARGET", "NOTE"});
         for (size_t i = 0; i < list->count; ++i) t.add(lock_row(*list->items[i], threshold, false));

@@ -119,6 +119,11 @@ double seconds(int64_t ms)
     return static_cast<double>(ms) / 1000.0;
 }
 
+nlohmann::ordered_json json_doc(const char *command)
+{
+    return {{"schema", 1}, {"command", command}};
+}
+
 void print_json(const nlohmann::ordered_json &doc)
 {
     std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';

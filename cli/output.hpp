@@ -46,6 +46,11 @@ double seconds(int64_t ms);
 // One JSON document on stdout; invalid UTF-8 in paths becomes U+FFFD.
 void print_json(const nlohmann::ordered_json &doc);
 
+// The start of every --json document: {"schema": 1, "command": ...}.  The
+// documents are described by docs/cli-output.schema.json; fields are only
+// ever added under one schema number.
+nlohmann::ordered_json json_doc(const char *command);
+
 struct Cell {
     std::string text;          // already printable()
     const char *sgr = nullptr; // colour, if any

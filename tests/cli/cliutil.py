@@ -77,10 +77,27 @@ def fl(*args, cwd=None, timeout=LIMIT, extra_env=None, **kw):
                           timeout=timeout, env=env(**(extra_env or {})), **kw)
 
 
+SCHEMA = os.environ.get("FL_TEST_SCHEMA", "")
+
+
+def validate(doc):
+    """Check a --json document against docs/cli-output.schema.json (when
+    Debian's python3-jsonschema is there; test_output requires it)."""
+    try:
+        import jsonschema
+    except ImportError:
+        return False
+    with open(SCHEMA) as f:
+        jsonschema.validate(doc, json.load(f), cls=jsonschema.Draft202012Validator)
+    return True
+
+
 def fl_json(*args, cwd=None, expect=0):
     r = fl(*args, cwd=cwd)
     check(r.returncode == expect, "exit %d, wanted %d: %s" % (r.returncode, expect, r.stderr))
-    return json.loads(r.stdout)
+    doc = json.loads(r.stdout)
+    validate(doc)
+    return doc
 
 
 def check(cond, msg="check failed"):

@@ -8,8 +8,7 @@ import re
 import subprocess
 import sys
 
-from cliutil import (BIN, DEAD_PID, HOUR_MS, LIMIT, Tap, check, env, eq, fl, fl_json,
-                     no_escapes, now_ms, write_record)
+from cliutil import (BIN, DEAD_PID, HOUR_MS, Holder, LIMIT, Tap, check, config, env, eq, fl, fl_json, no_escapes, now_ms, write_record)
 
 tap = Tap()
 SUBCOMMANDS = ["status", "clean", "run", "wait", "info", "batch"]
@@ -167,8 +166,42 @@ def hostile_file_names(tmp):
     check("evil?]0;pwned??[2J" in r.stdout and "bad?" in r.stdout, r.stdout)
     entries = json.loads(subprocess.run([BIN, "status", "--json", "-d", tmp], capture_output=True,
                                         timeout=LIMIT, env=env()).stdout.decode("utf-8"))
-    names = sorted(os.path.basename(e["lock_file"]) for e in entries)
+    names = sorted(os.path.basename(e["lock_file"]) for e in entries["locks"])
     eq(names, ["bad\ufffd.lock", evil], "names in JSON")
+
+
+@tap.case
+def every_json_output_follows_the_schema(tmp):
+    from cliutil import validate
+    import jsonschema
+    t = os.path.join(tmp, "t")
+    write_record(os.path.join(tmp, "old.lock"), DEAD_PID, acquired_ms=now_ms() - 3 * HOUR_MS)
+    with open(os.path.join(tmp, "Cargo.lock"), "w") as f:
+        f.write("[[package]]\n")
+    os.mkfifo(os.path.join(tmp, "pipe.lock"))
+    cfg = config(tmp, timeout_seconds=0, retry_attempts=0)
+    docs = []
+    with Holder(t):
+        for args in (["status", "-d", tmp], ["locks", "-d", tmp], ["info", t + ".lock"],
+                     ["clean", "--dry-run", "-d", tmp], ["locks", "--clean-stale", "-n", "-d", tmp],
+                     ["--config", cfg, "batch", t, os.path.join(tmp, "u"), "--", "true"],
+                     ["config", "show"]):
+            r = fl(*args, "--json") if args[0] != "--config" else fl(*args[:3], "--json", *args[3:])
+            check(r.returncode in (0, 1, 75), "%s: %d %s" % (args, r.returncode, r.stderr))
+            doc = json.loads(r.stdout)
+            eq(doc.get("schema"), 1, "%s: schema" % args)
+            check(validate(doc), "python3-jsonschema is needed to check the schema")
+            docs.append(doc)
+    eq([d["command"] for d in docs], ["status", "locks", "info", "clean", "locks", "batch", "config show"],
+       "commands")
+    eq(docs[0]["summary"]["total"], len(docs[0]["locks"]), "summary counts the locks")
+    bad = dict(docs[0])
+    del bad["summary"]
+    try:
+        validate(bad)
+        raise AssertionError("a status document without its summary passed")
+    except jsonschema.ValidationError:
+        pass
 
 
 sys.exit(tap.run())

@@ -27,7 +27,7 @@ def a_foreign_file_at_the_lock_path_is_left_untouched(tmp):
     r = fl("status", "-d", tmp)
     eq(r.returncode, 0, "status")
     check("not a lock file" in r.stdout, r.stdout)
-    items = fl_json("status", "-d", tmp, "--json")
+    items = fl_json("status", "-d", tmp, "--json")["locks"]
     eq([i["foreign"] for i in items], [True], "JSON says so")
     eq(fl("clean", "-d", tmp, "--max-age-hours", "0").returncode, 0, "clean")
     after = os.stat(lock)

@@ -56,6 +56,9 @@ def make_tree(tmp):
 
 
 def by_name(tree, entries):
+    """status's locks (or clean's stale_locks) by their path below tree."""
+    if isinstance(entries, dict):
+        entries = entries["locks"]
     return {os.path.relpath(e["lock_file"], tree): e for e in entries}
 
 
@@ -169,7 +172,7 @@ def clean_removes_only_stale_locks(tmp):
         check(read(victim).startswith("%d\n" % DEAD_PID), "symlink target untouched")
         eq(fl("wait", "--timeout", "0", os.path.join(tree, "held.txt")).returncode, 75,
            "held lock is still held")
-        states = {e["state"] for e in fl_json("status", "--json", "-d", tree, "--max-age-hours", "2")}
+        states = {e["state"] for e in fl_json("status", "--json", "-d", tree, "--max-age-hours", "2")["locks"]}
         check("stale" not in states, "no stale lock left")
         eq(holder.release(), 0, "holder exit")
         check(not os.path.exists(os.path.join(tree, "held.txt.lock")), "holder removed its lock")
@@ -248,8 +251,10 @@ def unreadable_subdirectory_is_reported(tmp):
     eq(r.returncode, 1, "status exit with an unreadable directory: " + r.stderr)
     check(os.path.join(tree, "closed") in r.stderr, "error names the directory: " + r.stderr)
     import json
-    eq([os.path.basename(e["lock_file"]) for e in json.loads(r.stdout)], ["stale.txt.lock"],
+    doc = json.loads(r.stdout)
+    eq([os.path.basename(e["lock_file"]) for e in doc["locks"]], ["stale.txt.lock"],
        "the rest is still listed")
+    check(doc["errors"] and doc["summary"]["errors"] == len(doc["errors"]), "the scan errors are in the JSON")
     eq(c.returncode, 1, "clean exit: " + c.stderr)
     rep = json.loads(c.stdout)
     eq(rep["count"], 1, "clean count")
