@@ -1,8 +1,10 @@
 // batch_view.cpp - progress bar, results and summary of `filelock batch`.
 #include "batch_view.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -46,30 +48,114 @@ std::string detail_of(const fl_file_result &r)
 
 } // namespace
 
-Progress::Progress(const Context &ctx)
-    : on_(!ctx.g.quiet && isatty(STDERR_FILENO) == 1), start_us_(now_us())
+Progress::Progress(const Context &ctx, size_t total)
+    : on_(!ctx.g.quiet && isatty(STDERR_FILENO) == 1), start_us_(now_us()), total_(total)
 {
+    std::lock_guard<std::mutex> g(mu_);
+    if (on_ && total_ > 0) draw_locked();  // at once, before the first file ends
+}
+
+std::string clock_text(int64_t secs)
+{
+    char buf[32];
+    if (secs >= 3600)
+        std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(secs / 3600),
+                      static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+    else
+        std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(secs / 60),
+                      static_cast<long long>(secs % 60));
+    return buf;
+}
+
+void Progress::draw_locked()
+{
+    constexpr size_t kWidth = 30;
+    const size_t fill = done_ * kWidth / total_;
+    std::string bar(fill, '#');
+    bar.append(kWidth - fill, '.');
+    const double secs = static_cast<double>(now_us() - start_us_) / 1e6;
+    std::string rate = "-", eta = "-";
+    if (done_ > 0 && secs > 0) {
+        const double per_s = static_cast<double>(done_) / secs;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, per_s >= 10 ? "%.0f" : "%.1f", per_s);
+        rate = buf;
+        eta = clock_text(static_cast<int64_t>(static_cast<double>(total_ - done_) / per_s + 0.5));
+    }
+    std::fprintf(stderr, "\r\033[K[%s] %zu/%zu files  %s files/s  ETA %s  elapsed %s", bar.c_str(), done_,
+                 total_, rate.c_str(), eta.c_str(), clock_text(static_cast<int64_t>(secs)).c_str());
+    std::fflush(stderr);
+    drawn_ = true;
 }
 
 void Progress::callback(size_t done, size_t total, void *self)
 {
     auto *p = static_cast<Progress *>(self);
     if (!p->on_ || total == 0) return;
-    constexpr size_t kWidth = 30;
-    const size_t fill = done * kWidth / total;
-    std::string bar(fill, '#');
-    bar.append(kWidth - fill, '.');
-    const int64_t secs = (now_us() - p->start_us_) / 1000000;
-    std::fprintf(stderr, "\r\033[K[%s] %zu/%zu files  %lld:%02lld", bar.c_str(), done, total,
-                 static_cast<long long>(secs / 60), static_cast<long long>(secs % 60));
+    std::lock_guard<std::mutex> g(p->mu_);
+    p->done_ = done, p->total_ = total;
+    p->draw_locked();
+}
+
+void Progress::line(int fd, const std::string &text)
+{
+    std::lock_guard<std::mutex> g(mu_);
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
-    p->drawn_ = true;
+    for (size_t off = 0; off < text.size();) {
+        ssize_t n = write(fd, text.data() + off, text.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        off += static_cast<size_t>(n);
+    }
+    if (on_ && total_ > 0) draw_locked();
+}
+
+void relay_output(Progress &p, int out_fd, int err_fd, int out_dest)
+{
+    struct Stream {
+        int fd, dest;
+        std::string pending;
+    } streams[2] = {{out_fd, out_dest, {}}, {err_fd, STDERR_FILENO, {}}};
+    char buf[4096];
+    for (;;) {
+        pollfd pf[2];
+        nfds_t n = 0;
+        for (Stream &s : streams)
+            if (s.fd >= 0) pf[n++] = {s.fd, POLLIN, 0};
+        if (n == 0) break;
+        if (poll(pf, n, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (nfds_t i = 0; i < n; ++i) {
+            if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            Stream &s = streams[0].fd == pf[i].fd ? streams[0] : streams[1];
+            ssize_t got = read(s.fd, buf, sizeof buf);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) {
+                if (!s.pending.empty()) p.line(s.dest, s.pending + "\n");  // a last line without its newline
+                close(s.fd);
+                s.fd = -1;
+                continue;
+            }
+            s.pending.append(buf, static_cast<size_t>(got));
+            const size_t last = s.pending.rfind('\n');
+            if (last != std::string::npos) {
+                p.line(s.dest, s.pending.substr(0, last + 1));
+                s.pending.erase(0, last + 1);
+            }
+        }
+    }
 }
 
 void Progress::finish()
 {
+    std::lock_guard<std::mutex> g(mu_);
     if (drawn_) std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
     drawn_ = false;
+    on_ = false;
 }
 
 const char *file_status_name(int32_t status)

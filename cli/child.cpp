@@ -37,9 +37,11 @@ bool sent_by_terminal(const siginfo_t &si)
 
 // In the child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void exec_child(char *const argv[], const sigset_t *mask, int report_fd,
-                             pid_t parent, bool stdout_to_stderr)
+                             pid_t parent, bool stdout_to_stderr, int out_fd, int err_fd)
 {
     sigprocmask(SIG_SETMASK, mask, nullptr);
+    if (out_fd >= 0) dup2(out_fd, STDOUT_FILENO);
+    if (err_fd >= 0) dup2(err_fd, STDERR_FILENO);
     if (stdout_to_stderr) dup2(STDERR_FILENO, STDOUT_FILENO);
 #if defined(__linux__)
     // If filelock is killed outright, the lock is gone: stop the command too.
@@ -126,6 +128,17 @@ void SignalForwarder::handle(int sig, bool from_terminal)
 
 int SignalForwarder::spawn(const std::vector<std::string> &argv, pid_t *pid, bool stdout_to_stderr)
 {
+    return start(argv, pid, stdout_to_stderr, -1, -1);
+}
+
+int SignalForwarder::spawn_into(const std::vector<std::string> &argv, pid_t *pid, int out_fd, int err_fd)
+{
+    return start(argv, pid, false, out_fd, err_fd);
+}
+
+int SignalForwarder::start(const std::vector<std::string> &argv, pid_t *pid, bool stdout_to_stderr,
+                           int out_fd, int err_fd)
+{
     if (argv.empty()) return EINVAL;
     std::vector<char *> args;
     args.reserve(argv.size() + 1);
@@ -148,7 +161,7 @@ int SignalForwarder::spawn(const std::vector<std::string> &argv, pid_t *pid, boo
         }
         child = fork();
         fork_errno = errno;
-        if (child == 0) exec_child(args.data(), &old_mask_, report[1], parent, stdout_to_stderr);
+        if (child == 0) exec_child(args.data(), &old_mask_, report[1], parent, stdout_to_stderr, out_fd, err_fd);
         if (child > 0) {
             children_.insert(child);
             started_ = true;

@@ -49,6 +49,10 @@ public:
     // (batch --json keeps stdout for the JSON document).
     int spawn(const std::vector<std::string> &argv, pid_t *pid, bool stdout_to_stderr = false);
 
+    // As spawn(), with the child's standard output and error going to
+    // `out_fd` and `err_fd` (both >= 0); the caller closes them after.
+    int spawn_into(const std::vector<std::string> &argv, pid_t *pid, int out_fd, int err_fd);
+
     // Wait for a child started by spawn() (EINTR is retried); returns its
     // wait status.
     int wait(pid_t pid);
@@ -57,6 +61,8 @@ public:
     int signal_taken() const { return first_signal_.load(); }
 
 private:
+    int start(const std::vector<std::string> &argv, pid_t *pid, bool stdout_to_stderr, int out_fd,
+              int err_fd);
     void loop();
     void handle(int sig, bool from_terminal);
 

@@ -1,5 +1,8 @@
 // cmd_batch.cpp - `filelock batch FILE... -- COMMAND`: COMMAND once per file,
 // each run under that file's lock, several files at once (fl_batch_run).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -30,7 +33,10 @@ const char *const kHelp =
     "directory and beside the files' lock files (not descending) are removed first,\n"
     "and one line on stderr says which (not with --quiet; each with --verbose).\n\n"
     "OUTPUT\n"
-    "  A progress bar on stderr when it is a terminal (not with --quiet).  At the end, one\n"
+    "  A progress bar on stderr when it is a terminal (not with --quiet): files done,\n"
+    "  files/s, ETA, elapsed; it appears at once and always stays below the commands'\n"
+    "  output, which then reaches the terminal through filelock, line by line (to the\n"
+    "  commands their output is a pipe, not the terminal).  At the end, one\n"
     "  line per file that was not done (all files with --verbose) and a summary: done,\n"
     "  failed, locked out, skipped, wall time.  With --json: {\"schema\": 1, \"command\":\n"
     "  \"batch\", \"files\": [{path, status\n"
@@ -58,6 +64,7 @@ struct Job {
     SignalForwarder *fw;
     const std::vector<std::string> *command;
     bool json;
+    Progress *progress;  // on: the commands' output goes through it
 };
 
 std::vector<std::string> command_for(const std::vector<std::string> &command, const std::string &path)
@@ -86,7 +93,27 @@ int process_one(const char *path, void *user_data)
     auto *job = static_cast<Job *>(user_data);
     std::vector<std::string> argv = command_for(*job->command, path);
     pid_t pid = 0;
-    int err = job->fw->spawn(argv, &pid, job->json);
+    int err = 0;
+    if (job->progress->on()) {
+        // Through pipes, so that the bar is redrawn below each line of output.
+        int out[2], errp[2];
+        if (pipe2(out, O_CLOEXEC) != 0) return kExitCannotRun;
+        if (pipe2(errp, O_CLOEXEC) != 0) {
+            close(out[0]), close(out[1]);
+            return kExitCannotRun;
+        }
+        err = job->fw->spawn_into(argv, &pid, out[1], errp[1]);
+        close(out[1]);
+        close(errp[1]);
+        if (err == 0) {
+            relay_output(*job->progress, out[0], errp[0], job->json ? STDERR_FILENO : STDOUT_FILENO);
+        } else {
+            close(out[0]);
+            close(errp[0]);
+        }
+    } else {
+        err = job->fw->spawn(argv, &pid, job->json);
+    }
     if (err == ECANCELED) return 128 + (job->fw->signal_taken() ? job->fw->signal_taken() : SIGTERM);
     if (err != 0) {
         error(*job->ctx, "cannot run '" + argv[0] + "' for " + path + ": " + std::strerror(err));
@@ -144,7 +171,7 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
     if (rc == FL_OK) rc = fl_batch_set_workers(batch.get(), a.workers);
     if (rc == FL_OK) rc = fl_batch_set_skip_locked(batch.get(), a.skip_locked ? 1 : 0);
     if (rc == FL_OK) rc = fl_batch_set_stop_on_failure(batch.get(), a.stop_on_failure ? 1 : 0);
-    Progress progress(ctx);
+    Progress progress(ctx, a.files.size());
     if (rc == FL_OK) rc = fl_batch_set_progress_cb(batch.get(), Progress::callback, &progress);
     if (rc != FL_OK) return fail(ctx, rc);
     fl_batch *b = batch.get();
@@ -152,7 +179,7 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
 
     std::vector<const char *> paths;
     for (const std::string &f : a.files) paths.push_back(f.c_str());
-    Job job{&ctx, &fw, &command, a.json};
+    Job job{&ctx, &fw, &command, a.json, &progress};
     fl_batch_results *res_raw = nullptr;
     rc = fl_batch_run(b, paths.data(), paths.size(), process_one, &job, &res_raw);
     fw.on_signal(nullptr);
