@@ -1,11 +1,17 @@
 // cmd_status.cpp - `filelock status`: every lock file under a directory.
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <ctime>
 
 #include "commands.hpp"
 #include "filelock.hpp"
 #include "lockview.hpp"
 #include "output.hpp"
 #include "scan.hpp"
+#include "waiters.hpp"
 
 namespace flcli {
 
@@ -57,7 +63,46 @@ void print_summary(const Context &ctx, const ScanArgs &a, const fl_lock_list &li
 
 } // namespace
 
+namespace {
+int status_once(Context &ctx, const ScanArgs &a, bool watch);
+} // namespace
+
 int run_status(Context &ctx, const ScanArgs &a)
+{
+    if (a.watch_seconds < 0) return status_once(ctx, a, false);
+    if (a.json) {
+        error(ctx, "--watch and --json exclude each other");
+        return kExitUsage;
+    }
+    if (a.watch_seconds < 0.05 || a.watch_seconds > 86400) {
+        error(ctx, "--watch SEC must be 0.05 .. 86400");
+        return kExitUsage;
+    }
+    const bool tty = isatty(STDOUT_FILENO) == 1;
+    for (;;) {  // until interrupted
+        if (tty) std::printf("\033[H\033[2J");
+        const std::time_t now = std::time(nullptr);
+        char when[32];
+        std::strftime(when, sizeof when, "%H:%M:%S", std::localtime(&now));
+        std::printf("%s\n", paint(ctx.colour_out, sgr::kDim,
+                                  "filelock status " + printable(a.directory) + "  every " +
+                                      span_text(static_cast<int64_t>(a.watch_seconds * 1000)) + "  " + when +
+                                      "  (Ctrl-C to stop)")
+                                .c_str());
+        status_once(ctx, a, true);
+        if (!tty) std::printf("\n");
+        std::fflush(stdout);
+        struct timespec ts;
+        ts.tv_sec = static_cast<time_t>(a.watch_seconds);
+        ts.tv_nsec = static_cast<long>((a.watch_seconds - static_cast<double>(ts.tv_sec)) * 1e9);
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+    }
+}
+
+namespace {
+
+int status_once(Context &ctx, const ScanArgs &a, bool watch)
 {
     int64_t threshold = 0;
     if (int rc = resolve_threshold(ctx, a.max_age_hours, &threshold); rc != kExitOk) return rc;
@@ -83,6 +128,18 @@ int run_status(Context &ctx, const ScanArgs &a)
                           {"unknown", n[3]}, {"errors", list->error_count}};
         doc["errors"] = errors;
         print_json(doc);
+    } else if (watch) {
+        // The live view: waiters where the OS lists them.
+        Waiters w;
+        Table t({"STATE", "AGE", "PID", "HOST", "WAITING", "TARGET", "NOTE"});
+        for (size_t i = 0; i < list->count; ++i) {
+            std::vector<Cell> row = lock_row(*list->items[i], threshold, false);
+            const int n = w.count(list->items[i]->lock_path);
+            row.insert(row.begin() + 4, Cell{!w.known() ? "?" : n ? std::to_string(n) : "-"});
+            t.add(row);
+        }
+        if (!t.empty()) t.print(stdout, ctx.colour_out);
+        print_summary(ctx, a, *list, threshold);
     } else {
         Table t({"STATE", "AGE", "PID", "HOST", "TARGET", "NOTE"});
         for (size_t i = 0; i < list->count; ++i) t.add(lock_row(*list->items[i], threshold, false));
@@ -98,6 +155,8 @@ int run_status(Context &ctx, const ScanArgs &a)
     return list->error_count ? kExitPartial : kExitOk;
 }
 
+} // namespace
+
 Command add_status(CLI::App &app)
 {
     auto args = std::make_shared<ScanArgs>();
@@ -105,6 +164,10 @@ Command add_status(CLI::App &app)
     c.app = app.add_subcommand("status", "Show lock files under a directory and their state");
     c.app->footer(kHelp);
     add_scan_options(c.app, *args);
+    c.app->add_option("--watch", args->watch_seconds, "Redraw every SEC seconds (default 2) until interrupted")
+        ->type_name("SEC")
+        ->expected(0, 1)
+        ->default_str("2");
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_status(ctx, *args); };
     return c;
 }

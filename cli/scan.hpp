@@ -19,6 +19,7 @@ struct ScanArgs {
     int max_depth = -1;
     bool cross_filesystems = false;
     bool json = false;
+    double watch_seconds = -1;  // status --watch [SEC]; < 0: once
 };
 
 struct CleanArgs {

@@ -1,7 +1,9 @@
 """What a person sees in a real terminal (tmux): batch's progress bar below
 the commands' output, with files/s and an ETA, and status --watch."""
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -85,6 +87,45 @@ def batch_bar_stays_below_the_output(tmp):
         check(all(l == "out " + f for l, f in zip(ls[:3], files)), "the output, in order: %r" % ls)
     finally:
         p.close()
+
+
+@tap.case
+def status_watch_redraws_with_waiters_until_interrupted(tmp):
+    t = os.path.join(tmp, "report.csv")
+    with Holder(t):
+        p = Pane(tmp, "%s status --watch 0.2 -d %s; echo EXIT=$?" % (BIN, tmp))
+        waiter = None
+        try:
+            s = p.wait_for("1 held")
+            check("WAITING" in s and "(Ctrl-C to stop)" in s, s)
+            row = [l for l in lines(s) if l.startswith("held")]
+            eq(len(row), 1, "one held lock: %r" % s)
+            check(" - " in row[0], "nobody waits yet: %r" % row[0])
+            # A waiter with no time limit blocks in flock(2), which the OS lists.
+            waiter = subprocess.Popen([BIN, "run", "-t", "inf", t, "--", "true"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + LIMIT
+            while True:
+                s = p.screen()
+                row = [l for l in lines(s) if l.startswith("held")]
+                if row and re.search(r"\s1\s", row[0]):
+                    break
+                check(time.monotonic() < deadline, "the waiter never showed: %r" % s)
+                time.sleep(0.05)
+            check(s.count("filelock status") == 1, "redrawn in place, not appended: %r" % s)
+            # SIGINT, as Ctrl-C sends it, but to filelock alone: the pane's
+            # shell must live on to print the status.
+            pids = subprocess.run(["pgrep", "-f", "^" + re.escape(BIN) + " status --watch 0.2 -d " + tmp],
+                                  capture_output=True,
+                                  text=True).stdout.split()
+            eq(len(pids), 1, "one watcher: %r" % pids)
+            os.kill(int(pids[0]), signal.SIGINT)
+            s = p.wait_for("EXIT=")
+            check("EXIT=130" in s, "ended by SIGINT: %r" % s)
+        finally:
+            p.close()
+    if waiter:
+        eq(waiter.wait(timeout=LIMIT), 0, "the waiter got the lock after the holder")
 
 
 @tap.case
