@@ -205,19 +205,22 @@ Command add_batch(CLI::App &app)
     c.takes_command = true;
     c.app = app.add_subcommand("batch", "Run a command on many files, each under its lock");
     c.app->footer(kHelp);
-    c.app->add_option("FILE", args->files, "Files to process, in this order");
-    c.app->add_option("--files-from", args->files_from, "Read more files, one per line ('-': stdin)")
-        ->type_name("LIST");
-    c.app->add_option("-j,--workers", args->workers, "Files processed at once (default: CPUs)")
-        ->type_name("N")
-        ->check(CLI::Range(1, 1024));
-    c.app->add_option("-t,--timeout", args->timeout,
-                      "Seconds to wait for each lock, per attempt (default: timeout_seconds)")
-        ->type_name("SEC");
-    c.app->add_flag("--skip-locked", args->skip_locked, "Skip files locked by others; do not wait");
-    c.app->add_flag("--stop-on-failure", args->stop_on_failure,
-                    "Start no more files after one fails (the rest: cancelled)");
-    c.app->add_flag("--json", args->json, "Print per-file results as JSON");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        sub->add_option("FILE", args->files, "Files to process, in this order");
+        sub->add_option("--files-from", args->files_from, "Read more files, one per line ('-': stdin)")
+            ->type_name("LIST");
+        sub->add_option("-j,--workers", args->workers, "Files processed at once (default: CPUs)")
+            ->type_name("N")
+            ->check(CLI::Range(1, 1024));
+        sub->add_option("-t,--timeout", args->timeout,
+                          "Seconds to wait for each lock, per attempt (default: timeout_seconds)")
+            ->type_name("SEC");
+        sub->add_flag("--skip-locked", args->skip_locked, "Skip files locked by others; do not wait");
+        sub->add_flag("--stop-on-failure", args->stop_on_failure,
+                        "Start no more files after one fails (the rest: cancelled)");
+        sub->add_flag("--json", args->json, "Print per-file results as JSON");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &tail) {
         return run_batch(ctx, *args, tail);
     };

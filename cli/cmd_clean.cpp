@@ -90,8 +90,11 @@ Command add_clean(CLI::App &app)
     Command c;
     c.app = app.add_subcommand("clean", "Remove stale lock files under a directory");
     c.app->footer(kHelp);
-    add_scan_options(c.app, args->scan);
-    c.app->add_flag("-n,--dry-run", args->dry_run, "Report what would be removed; remove nothing");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        add_scan_options(sub, args->scan);
+        sub->add_flag("-n,--dry-run", args->dry_run, "Report what would be removed; remove nothing");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_clean(ctx, *args); };
     return c;
 }

@@ -120,11 +120,14 @@ Command add_config(CLI::App &app)
     c.loads_config = false;  // show loads it itself; check must not need a valid one
     c.app = app.add_subcommand("config", "Show the effective settings, or check a file");
     c.app->footer(kHelp);
-    c.app->require_subcommand(1);
-    args->show = c.app->add_subcommand("show", "Every setting, its value and where it came from");
-    args->show->add_flag("--json", args->json, "Print JSON instead of a table");
-    args->check = c.app->add_subcommand("check", "Validate a configuration file");
-    args->check->add_option("FILE", args->file, "The YAML file")->required();
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        sub->require_subcommand(1);
+        args->show = sub->add_subcommand("show", "Every setting, its value and where it came from");
+        args->show->add_flag("--json", args->json, "Print JSON instead of a table");
+        args->check = sub->add_subcommand("check", "Validate a configuration file");
+        args->check->add_option("FILE", args->file, "The YAML file")->required();
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &) {
         if (args->check->parsed()) return run_check(ctx, args->file);
         return run_show(ctx, args->json);

@@ -117,11 +117,14 @@ Command add_info(CLI::App &app)
     Command c;
     c.app = app.add_subcommand("info", "Show everything about one lock file");
     c.app->footer(kHelp);
-    c.app->add_option("PATH", args->path, "A lock file (*.lock), or a target file")->required();
-    c.app->add_option("--max-age-hours", args->max_age_hours,
-                      "Stale threshold in hours (default: stale_threshold_hours, 1)")
-        ->type_name("H");
-    c.app->add_flag("--json", args->json, "Print one JSON object");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        sub->add_option("PATH", args->path, "A lock file (*.lock), or a target file")->required();
+        sub->add_option("--max-age-hours", args->max_age_hours,
+                          "Stale threshold in hours (default: stale_threshold_hours, 1)")
+            ->type_name("H");
+        sub->add_flag("--json", args->json, "Print one JSON object");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_info(ctx, *args); };
     return c;
 }

@@ -30,9 +30,12 @@ Command add_locks(CLI::App &app)
     Command c;
     c.app = app.add_subcommand("locks", "The original tool's command: status, or clean with --clean-stale");
     c.app->footer(kHelp);
-    add_scan_options(c.app, args->clean.scan);
-    c.app->add_flag("--clean-stale", args->clean_stale, "Remove stale lock files (as 'clean')");
-    c.app->add_flag("-n,--dry-run", args->clean.dry_run, "With --clean-stale: report, remove nothing");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        add_scan_options(sub, args->clean.scan);
+        sub->add_flag("--clean-stale", args->clean_stale, "Remove stale lock files (as 'clean')");
+        sub->add_flag("-n,--dry-run", args->clean.dry_run, "With --clean-stale: report, remove nothing");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &) {
         if (args->clean_stale) return run_clean(ctx, args->clean);
         return run_status(ctx, args->clean.scan);

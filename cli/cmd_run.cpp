@@ -187,31 +187,34 @@ Command add_run(CLI::App &app)
     c.command_optional = true;  // -c CMD
     c.app = app.add_subcommand("run", "Run a command while holding a file's lock");
     c.app->footer(kHelp);
-    c.app->add_option("FILE", args->file,
-                      "The file to lock: FILE.lock beside it, or FILE itself if it ends in .lock");
-    c.app->add_option("--lock-file", args->lock_file, "Lock this file itself (created if missing, kept)")
-        ->type_name("PATH");
-    c.app->add_flag("-n,--nonblock", args->nonblock, "Fail at once if the lock is busy (flock -n)");
-    c.app->add_option("-w,--wait", args->wait, "Wait at most SEC seconds (flock -w)")->type_name("SEC");
-    c.app->add_option("-t,--timeout", args->timeout,
-                      "Seconds to wait for the lock (0: one try; inf: no limit)")
-        ->type_name("SEC");
-    c.app->add_flag("-s,--shared", args->shared, "Take a shared (read) lock instead of exclusive");
-    c.app->add_flag("-x,--exclusive", args->exclusive, "Take an exclusive lock (the default)");
-    c.app->add_option("-E,--conflict-exit-code", args->conflict_code,
-                      "Exit status when busy or timed out (default 1 with -n/-w, else 75)")
-        ->type_name("N")
-        ->check(CLI::Range(0, 255));
-    c.app->add_option("-c,--command", args->shell_command, "Run CMD through /bin/sh -c (flock -c)")
-        ->type_name("CMD");
-    c.app->add_flag("-o,--close", args->close_fd,
-                    "Accepted for flock(1): COMMAND never inherits the lock's descriptor");
-    c.app->add_flag("-k,--keep", args->keep, "Keep a target's lock file after release (default: remove)");
-    c.app->add_flag("--no-record", args->no_record, "Write no record into the lock file");
-    c.app->add_flag("--clean-stale", args->clean_stale,
-                    "First remove stale lock files here and beside the lock file");
-    c.app->add_option("--tag", args->tag, "Label written into the lock file's record")
-        ->type_name("TEXT");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        sub->add_option("FILE", args->file,
+                          "The file to lock: FILE.lock beside it, or FILE itself if it ends in .lock");
+        sub->add_option("--lock-file", args->lock_file, "Lock this file itself (created if missing, kept)")
+            ->type_name("PATH");
+        sub->add_flag("-n,--nonblock", args->nonblock, "Fail at once if the lock is busy (flock -n)");
+        sub->add_option("-w,--wait", args->wait, "Wait at most SEC seconds (flock -w)")->type_name("SEC");
+        sub->add_option("-t,--timeout", args->timeout,
+                          "Seconds to wait for the lock (0: one try; inf: no limit)")
+            ->type_name("SEC");
+        sub->add_flag("-s,--shared", args->shared, "Take a shared (read) lock instead of exclusive");
+        sub->add_flag("-x,--exclusive", args->exclusive, "Take an exclusive lock (the default)");
+        sub->add_option("-E,--conflict-exit-code", args->conflict_code,
+                          "Exit status when busy or timed out (default 1 with -n/-w, else 75)")
+            ->type_name("N")
+            ->check(CLI::Range(0, 255));
+        sub->add_option("-c,--command", args->shell_command, "Run CMD through /bin/sh -c (flock -c)")
+            ->type_name("CMD");
+        sub->add_flag("-o,--close", args->close_fd,
+                        "Accepted for flock(1): COMMAND never inherits the lock's descriptor");
+        sub->add_flag("-k,--keep", args->keep, "Keep a target's lock file after release (default: remove)");
+        sub->add_flag("--no-record", args->no_record, "Write no record into the lock file");
+        sub->add_flag("--clean-stale", args->clean_stale,
+                        "First remove stale lock files here and beside the lock file");
+        sub->add_option("--tag", args->tag, "Label written into the lock file's record")
+            ->type_name("TEXT");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &tail) {
         return run_run(ctx, *args, tail);
     };

@@ -163,11 +163,14 @@ Command add_status(CLI::App &app)
     Command c;
     c.app = app.add_subcommand("status", "Show lock files under a directory and their state");
     c.app->footer(kHelp);
-    add_scan_options(c.app, *args);
-    c.app->add_option("--watch", args->watch_seconds, "Redraw every SEC seconds (default 2) until interrupted")
-        ->type_name("SEC")
-        ->expected(0, 1)
-        ->default_str("2");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        add_scan_options(sub, *args);
+        sub->add_option("--watch", args->watch_seconds, "Redraw every SEC seconds (default 2) until interrupted")
+            ->type_name("SEC")
+            ->expected(0, 1)
+            ->default_str("2");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_status(ctx, *args); };
     return c;
 }

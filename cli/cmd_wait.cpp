@@ -46,10 +46,13 @@ Command add_wait(CLI::App &app)
     Command c;
     c.app = app.add_subcommand("wait", "Wait until a file is not locked");
     c.app->footer(kHelp);
-    c.app->add_option("FILE", args->file, "The file whose lock to wait for")->required();
-    c.app->add_option("-t,--timeout", args->timeout,
-                      "Seconds to wait (0: check once; inf: no limit)")
-        ->type_name("SEC");
+    CLI::App *sub = c.app;
+    c.populate = [sub, args] {
+        sub->add_option("FILE", args->file, "The file whose lock to wait for")->required();
+        sub->add_option("-t,--timeout", args->timeout,
+                          "Seconds to wait (0: check once; inf: no limit)")
+            ->type_name("SEC");
+    };
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_wait(ctx, *args); };
     return c;
 }

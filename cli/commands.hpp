@@ -20,6 +20,17 @@ struct Command {
     bool takes_command = false;     // run and batch: "-- COMMAND [ARGS...]"
     bool command_optional = false;  // run: -c CMD instead; it checks itself
     bool loads_config = true;       // main loads the configuration first
+    // Adds the subcommand's options.  Only the subcommand being run needs
+    // them (and 'completion', which needs all): building every option of
+    // every subcommand is most of the tool's start-up work after loading.
+    std::function<void()> populate;
+    void ensure_populated()
+    {
+        if (!populate) return;
+        auto p = std::move(populate);
+        populate = nullptr;
+        p();
+    }
 };
 
 Command add_status(CLI::App &app);
@@ -31,7 +42,7 @@ Command add_batch(CLI::App &app);
 Command add_locks(CLI::App &app);
 Command add_config(CLI::App &app);
 // The hidden `completion SHELL`, written from `commands` (the visible ones).
-Command add_completion(CLI::App &app, const std::vector<Command> *commands);
+Command add_completion(CLI::App &app, std::vector<Command> *commands);
 
 // The bodies `locks` shares with status and clean.
 struct ScanArgs;

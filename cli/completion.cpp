@@ -185,7 +185,7 @@ void fish(const std::vector<Opt> &global, const std::vector<Sub> &subs)
 
 } // namespace
 
-Command add_completion(CLI::App &app, const std::vector<Command> *commands)
+Command add_completion(CLI::App &app, std::vector<Command> *commands)
 {
     auto shell = std::make_shared<std::string>();
     Command c;
@@ -195,7 +195,8 @@ Command add_completion(CLI::App &app, const std::vector<Command> *commands)
     c.run = [&app, shell, commands](Context &, const std::vector<std::string> &) {
         std::vector<Opt> global = options_of(&app);
         std::vector<Sub> subs;
-        for (const Command &cmd : *commands) {
+        for (Command &cmd : *commands) {
+            cmd.ensure_populated();
             Sub s;
             s.name = cmd.app->get_name();
             s.help = cmd.app->get_description();

@@ -226,7 +226,20 @@ int run_main(int argc, char **argv)
                                      add_wait(app),   add_info(app),  add_batch(app),
                                      add_locks(app),  add_config(app)};
     std::vector<Command> visible_commands(commands.begin(), commands.end());
+    for (Command &c : commands) c.populate = nullptr;  // the copies in visible_commands own them
     commands.push_back(add_completion(app, &visible_commands));
+    // Options for the subcommand named on the line only (the first word that
+    // is a subcommand's name, skipping the values of global options).
+    for (size_t i = 0; i < head.size(); ++i) {
+        if (head[i] == "--config" || head[i] == "--color") {
+            ++i;
+            continue;
+        }
+        bool found = false;
+        for (Command &v : visible_commands)
+            if (v.app->get_name() == head[i]) v.ensure_populated(), found = true;
+        if (found || head[i] == "completion") break;
+    }
     for (Command &c : commands) {
         c.app->fallthrough();
         c.app->footer("\n" + c.app->get_footer() + "\n" + kGlobalHelp + "\n" + kExitStatusHelp);

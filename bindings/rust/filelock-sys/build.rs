@@ -62,7 +62,7 @@ fn main() {
         println!("cargo:rustc-link-lib={kind}=filelock");
         if want_static {
             // The C++ core's own dependencies, as their pkg-config files say.
-            match pkg_config(&["--libs", "--static", "spdlog", "yaml-cpp"]) {
+            match pkg_config(&["--libs", "--static", "yaml-cpp"]) {
                 Ok(libs) => {
                     emit_libs(&libs, kind);
                 }
