@@ -142,7 +142,10 @@ def command_gets_sigterm_when_filelock_is_killed(tmp):
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=LIMIT)
     wait_for_file(os.path.join(tmp, "out"))
-    eq(read(os.path.join(tmp, "out")).split(), ["got", "TERM"], "orphaned command stopped")
+    # Linux may send the parent-death signal once per dying thread of
+    # filelock (the command is handed to each in turn): once or more.
+    lines = read(os.path.join(tmp, "out")).splitlines()
+    check(lines and set(lines) == {"got TERM"}, "orphaned command stopped: %r" % lines)
     p.stdout.close()
     p.stderr.close()
 
