@@ -55,6 +55,9 @@ Progress::Progress(const Context &ctx, size_t total)
     if (on_ && total_ > 0) draw_locked();  // at once, before the first file ends
 }
 
+namespace {
+
+// "m:ss", or "h:mm:ss" from an hour on.
 std::string clock_text(int64_t secs)
 {
     char buf[32];
@@ -66,6 +69,8 @@ std::string clock_text(int64_t secs)
                       static_cast<long long>(secs % 60));
     return buf;
 }
+
+} // namespace
 
 void Progress::draw_locked()
 {
