@@ -74,6 +74,15 @@ std::string version_text()
            fl_version_string() + ")";
 }
 
+// Whether `word` is one of `app`'s options that takes a value as the next
+// word (so that word is not a subcommand, a FILE or a COMMAND).
+bool takes_value(const CLI::App *app, const std::string &word)
+{
+    if (!app || word.size() < 2 || word[0] != '-' || word.find('=') != std::string::npos) return false;
+    const CLI::Option *o = app->get_option_no_throw(word);
+    return o && o->get_expected_min() > 0;
+}
+
 size_t edit_distance(const std::string &a, const std::string &b)
 {
     std::vector<size_t> row(b.size() + 1);
@@ -125,7 +134,7 @@ int parse_error(CLI::App &app, const CLI::ParseError &e, const std::vector<std::
     std::string message = e.what();
     for (size_t i = 0; i < head.size(); ++i) {
         const std::string &w = head[i];
-        if (w == "--config" || w == "--color") {
+        if (takes_value(&app, w)) {
             ++i;
             continue;
         }
@@ -162,21 +171,15 @@ int parse_error(CLI::App &app, const CLI::ParseError &e, const std::vector<std::
 // `filelock run [OPTIONS] FILE COMMAND...` needs no "--", as with flock(1):
 // put one before COMMAND's first word.  That word is the first one, after
 // the subcommand's FILE (or after its options when --lock-file names the
-// file), that is not an option or an option's value.  Returns args unchanged
+// file), that is not an option or an option's value (as `app`, the tool, and
+// `run`, its populated subcommand, define them).  Returns args unchanged
 // when they already hold "--" or are not a run.
-std::vector<std::string> implicit_dashes(std::vector<std::string> args)
+std::vector<std::string> implicit_dashes(std::vector<std::string> args, const CLI::App &app, const CLI::App &run)
 {
-    static const std::vector<std::string> global_values = {"--config"};
-    static const std::vector<std::string> run_values = {
-        "-t", "--timeout", "-w", "--wait", "-E", "--conflict-exit-code", "-c", "--command",
-        "--tag", "--lock-file"};
-    auto takes_value = [](const std::vector<std::string> &set, const std::string &w) {
-        return std::find(set.begin(), set.end(), w) != set.end();
-    };
     if (std::find(args.begin(), args.end(), "--") != args.end()) return args;
     size_t i = 0;
     for (; i < args.size() && args[i] != "run"; ++i)
-        if (takes_value(global_values, args[i])) ++i;
+        if (takes_value(&app, args[i])) ++i;
     if (i >= args.size()) return args;
     bool have_file = false;
     for (size_t k = i + 1; k < args.size(); ++k) {
@@ -184,7 +187,7 @@ std::vector<std::string> implicit_dashes(std::vector<std::string> args)
         if (w.size() > 1 && w[0] == '-') {
             if (w == "--lock-file") have_file = true;
             if (w.rfind("--lock-file=", 0) == 0) have_file = true;
-            if (takes_value(run_values, w) || takes_value(global_values, w)) ++k;
+            if (takes_value(&run, w) || takes_value(&app, w)) ++k;
             continue;
         }
         if (!have_file) {
@@ -199,11 +202,7 @@ std::vector<std::string> implicit_dashes(std::vector<std::string> args)
 
 int run_main(int argc, char **argv)
 {
-    std::vector<std::string> args = implicit_dashes(std::vector<std::string>(argv + 1, argv + argc));
-    auto dashes = std::find(args.begin(), args.end(), std::string("--"));
-    const bool has_tail = dashes != args.end();
-    std::vector<std::string> head(args.begin(), dashes);
-    std::vector<std::string> tail(has_tail ? dashes + 1 : args.end(), args.end());
+    std::vector<std::string> args(argv + 1, argv + argc);
 
     Context ctx;
     CLI::App app(kDescription, "filelock");
@@ -228,18 +227,24 @@ int run_main(int argc, char **argv)
     std::vector<Command> visible_commands(commands.begin(), commands.end());
     for (Command &c : commands) c.populate = nullptr;  // the copies in visible_commands own them
     commands.push_back(add_completion(app, &visible_commands));
-    // Options for the subcommand named on the line only (the first word that
-    // is a subcommand's name, skipping the values of global options).
-    for (size_t i = 0; i < head.size(); ++i) {
-        if (head[i] == "--config" || head[i] == "--color") {
+    // Options for the subcommand named on the line only (the first word
+    // before any "--" that is a subcommand's name, skipping the values of
+    // global options).
+    for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+        if (takes_value(&app, args[i])) {
             ++i;
             continue;
         }
         bool found = false;
         for (Command &v : visible_commands)
-            if (v.app->get_name() == head[i]) v.ensure_populated(), found = true;
-        if (found || head[i] == "completion") break;
+            if (v.app->get_name() == args[i]) v.ensure_populated(), found = true;
+        if (found || args[i] == "completion") break;
     }
+    args = implicit_dashes(std::move(args), app, *app.get_subcommand("run"));
+    auto dashes = std::find(args.begin(), args.end(), std::string("--"));
+    const bool has_tail = dashes != args.end();
+    std::vector<std::string> head(args.begin(), dashes);
+    std::vector<std::string> tail(has_tail ? dashes + 1 : args.end(), args.end());
     for (Command &c : commands) {
         c.app->fallthrough();
         c.app->footer("\n" + c.app->get_footer() + "\n" + kGlobalHelp + "\n" + kExitStatusHelp);
