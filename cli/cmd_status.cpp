@@ -2,9 +2,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
 #include "commands.hpp"
 #include "filelock.hpp"
@@ -43,11 +45,18 @@ std::string plural(size_t n, const char *one, const char *many)
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// How many lock files are in each State (held, stale, free, unknown).
+std::array<size_t, 4> count_states(const fl_lock_list &list)
+{
+    std::array<size_t, 4> n{};
+    for (size_t i = 0; i < list.count; ++i) ++n[static_cast<size_t>(lock_state(*list.items[i]))];
+    return n;
+}
+
 void print_summary(const Context &ctx, const ScanArgs &a, const fl_lock_list &list,
                    int64_t threshold_ms)
 {
-    size_t n[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < list.count; ++i) ++n[static_cast<int>(lock_state(*list.items[i]))];
+    const std::array<size_t, 4> n = count_states(list);
     std::string s;
     if (list.count == 0) {
         s = "no lock files under " + printable(a.directory);
@@ -114,12 +123,9 @@ int status_once(Context &ctx, const ScanArgs &a, bool watch)
 
     if (a.json) {
         nlohmann::ordered_json locks = nlohmann::ordered_json::array(), errors = nlohmann::ordered_json::array();
-        size_t n[4] = {0, 0, 0, 0};
-        for (size_t i = 0; i < list->count; ++i) {
-            locks.push_back(lock_json(*list->items[i]));
-            ++n[static_cast<int>(lock_state(*list->items[i]))];
-        }
+        for (size_t i = 0; i < list->count; ++i) locks.push_back(lock_json(*list->items[i]));
         for (size_t i = 0; i < list->error_count; ++i) errors.push_back(error_json(*list->errors[i]));
+        const std::array<size_t, 4> n = count_states(*list);
         nlohmann::ordered_json doc = json_doc(ctx.command.c_str());
         doc["directory"] = a.directory;
         doc["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
@@ -128,27 +134,29 @@ int status_once(Context &ctx, const ScanArgs &a, bool watch)
                           {"unknown", n[3]}, {"errors", list->error_count}};
         doc["errors"] = errors;
         print_json(doc);
-    } else if (watch) {
-        // The live view: waiters where the OS lists them.
-        Waiters w;
-        Table t({"STATE", "AGE", "PID", "HOST", "WAITING", "TARGET", "NOTE"});
+    } else {
+        // The live view adds waiters, where the OS lists them.
+        std::optional<Waiters> waiters;
+        std::vector<std::string> headers = {"STATE", "AGE", "PID", "HOST", "TARGET", "NOTE"};
+        if (watch) {
+            waiters.emplace();
+            headers.insert(headers.begin() + 4, "WAITING");
+        }
+        Table t(headers);
         for (size_t i = 0; i < list->count; ++i) {
             std::vector<Cell> row = lock_row(*list->items[i], threshold, false);
-            const int n = w.count(list->items[i]->lock_path);
-            row.insert(row.begin() + 4, Cell{!w.known() ? "?" : n ? std::to_string(n) : "-"});
+            if (waiters) {
+                const int n = waiters->count(list->items[i]->lock_path);
+                row.insert(row.begin() + 4, Cell{!waiters->known() ? "?" : n ? std::to_string(n) : "-"});
+            }
             t.add(row);
         }
         if (!t.empty()) t.print(stdout, ctx.colour_out);
-        print_summary(ctx, a, *list, threshold);
-    } else {
-        Table t({"STATE", "AGE", "PID", "HOST", "TARGET", "NOTE"});
-        for (size_t i = 0; i < list->count; ++i) t.add(lock_row(*list->items[i], threshold, false));
-        if (!t.empty()) t.print(stdout, ctx.colour_out);
-        if (ctx.g.verbose > 0)
+        if (ctx.g.verbose > 0 && !watch)
             for (size_t i = 0; i < list->count; ++i)
                 std::printf("  %s: %s\n", printable(list->items[i]->lock_path).c_str(),
                             printable(list->items[i]->reason).c_str());
-        if (!ctx.g.quiet) print_summary(ctx, a, *list, threshold);
+        if (watch || !ctx.g.quiet) print_summary(ctx, a, *list, threshold);
     }
     std::fflush(stdout);
     report_scan_errors(ctx, list->errors, list->error_count);
