@@ -15,10 +15,11 @@ import os
 import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, ".ci"))
+import junit as junit_xml  # noqa: E402
 
 
 def main():
@@ -91,22 +92,7 @@ def main():
             rc = 0 if rc == 0 and "binding overhead" in out and "floor: syscall.Flock" in out else 1
         cases.append(("go", "bench/go smoke run", None if rc == 0 else out[-4000:], False))
 
-    root = ET.Element("testsuites")
-    suites = {}
-    for suite, name, fail, skipped in cases:
-        s = suites.get(suite)
-        if s is None:
-            s = suites[suite] = ET.SubElement(root, "testsuite", name=suite)
-        c = ET.SubElement(s, "testcase", name=name, classname=suite)
-        if fail:
-            ET.SubElement(c, "failure", message="failed").text = fail
-            print(f"FAILED {suite}: {name}\n{fail}", file=sys.stderr)
-        elif skipped:
-            ET.SubElement(c, "skipped")
-    ET.ElementTree(root).write(junit, encoding="utf-8", xml_declaration=True)
-    bad = sum(1 for c in cases if c[2])
-    print(f"go: {len(cases) - bad} passed, {bad} failed")
-    return 1 if bad else 0
+    return junit_xml.write(cases, junit, "go")
 
 
 if __name__ == "__main__":
