@@ -122,15 +122,14 @@ impl ScanOptions {
         let mut p = std::ptr::null_mut();
         check(unsafe { sys::fl_scan_options_new(&mut p) })?;
         let o = RawScanOptions(p);
-        let depth = match self.max_depth {
-            Some(d) => i32::try_from(d).unwrap_or(i32::MAX),
-            None => -1,
+        // Not recursive is depth 0; no limit is -1.
+        let depth = match (self.recursive, self.max_depth) {
+            (false, _) => 0,
+            (true, Some(d)) => i32::try_from(d).unwrap_or(i32::MAX),
+            (true, None) => -1,
         };
         unsafe {
-            check(sys::fl_scan_options_set_recursive(p, i32::from(self.recursive)))?;
-            if self.recursive || depth >= 0 {
-                check(sys::fl_scan_options_set_max_depth(p, if self.recursive { depth } else { 0 }))?;
-            }
+            check(sys::fl_scan_options_set_max_depth(p, depth))?;
             check(sys::fl_scan_options_set_cross_filesystems(p, i32::from(self.cross_filesystems)))?;
             check(sys::fl_scan_options_set_stale_threshold_ms(p, timeout_ms(Some(self.threshold))))?;
             check(sys::fl_scan_options_set_dry_run(p, i32::from(self.dry_run)))?;

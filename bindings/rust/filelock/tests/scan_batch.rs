@@ -49,6 +49,8 @@ fn scan_and_cleanup_judge_a_prepared_tree() {
 
     let top = ScanOptions::new().max_depth(0).scan(&d.0).unwrap();
     assert_eq!(top.locks.len(), 2);
+    assert_eq!(ScanOptions::new().recursive(false).scan(&d.0).unwrap().locks.len(), 2);
+    assert_eq!(ScanOptions::new().max_depth(1).scan(&d.0).unwrap().locks.len(), 3);
 
     // A dry run reports, removes nothing.
     let dry = ScanOptions::new().stale_threshold(Duration::ZERO).dry_run(true).cleanup(&d.0).unwrap();
