@@ -157,6 +157,24 @@ FL_API int fl_options_set_backend(fl_options *opts, const char *backend)
     });
 }
 
+FL_API int fl_options_set_lease_ttl_ms(fl_options *opts, int64_t ttl_ms)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        if (int rc = filelock::check_lease_ttl_ms(ttl_ms); rc != FL_OK) return rc;
+        o.lease.ttl_ms = ttl_ms;
+        return FL_OK;
+    });
+}
+
+FL_API int fl_options_set_lost_callback(fl_options *opts, fl_lost_cb cb, void *user_data)
+{
+    return set_option(opts, [&](filelock::Options &o) -> int {
+        o.lease.lost_cb = cb;
+        o.lease.lost_data = cb ? user_data : nullptr;
+        return FL_OK;
+    });
+}
+
 FL_API int fl_options_set_cancel(fl_options *opts, fl_cancel *cancel)
 {
     return set_option(opts, [&](filelock::Options &o) -> int {
@@ -285,6 +303,21 @@ FL_API int fl_lock_is_held(const fl_lock *lock)
 {
     return filelock::capi::with_handle(lock, kLockMagic, "fl_lock", [&](auto &) -> int {
         return lock->l->held();
+    });
+}
+
+FL_API int fl_lock_check(fl_lock *lock)
+{
+    return filelock::capi::with_handle(lock, kLockMagic, "fl_lock", [&](auto &) -> int {
+        return lock->l->check();
+    });
+}
+
+FL_API int fl_lock_fencing_token(const fl_lock *lock, int64_t *out)
+{
+    return filelock::capi::with_handle(lock, kLockMagic, "fl_lock", [&](auto &) -> int {
+        if (!out) return invalid("out is NULL");
+        return lock->l->fencing_token(out);
     });
 }
 

@@ -9,6 +9,7 @@
 #include "guard.hpp"
 #include "handles.hpp"
 #include "file/scan.hpp"
+#include "engine.hpp"
 
 using filelock::capi::guard;
 using filelock::capi::invalid;
@@ -26,11 +27,11 @@ const filelock::ScanOptions &scan_options_of(const fl_scan_options *opts)
 // The checks fl_scan and fl_cleanup_stale_locks share; *out is NULL after
 // any failure.
 template <class T>
-int check_scan_args(const char *dir, const fl_scan_options *opts, T **out)
+int check_scan_args(const char *dir, const fl_scan_options *opts, T **out, bool empty_ok = false)
 {
     if (!out) return invalid("out is NULL");
     *out = nullptr;
-    if (!dir || !*dir) return invalid("directory is NULL or empty");
+    if (!dir || (!*dir && !empty_ok)) return invalid("directory is NULL or empty");
     if (opts && !valid(opts, kScanMagic)) return invalid("invalid fl_scan_options handle");
     return FL_OK;
 }
@@ -103,13 +104,25 @@ FL_API int fl_scan_options_set_dry_run(fl_scan_options *opts, int dry_run)
     });
 }
 
+FL_API int fl_scan_options_set_backend(fl_scan_options *opts, const char *backend)
+{
+    return set_scan_option(opts, [&](filelock::ScanOptions &o) -> int {
+        o.backend = backend ? backend : "";
+        return FL_OK;
+    });
+}
+
 FL_API int fl_scan(const char *dir, const fl_scan_options *opts, fl_lock_list **out)
 {
     return guard([&]() -> int {
-        if (int rc = check_scan_args(dir, opts, out); rc != FL_OK) return rc;
+        if (opts && !valid(opts, kScanMagic)) return invalid("invalid fl_scan_options handle");
         const filelock::ScanOptions &o = scan_options_of(opts);
+        const filelock::Backend *backend = nullptr;
+        if (int rc = filelock::backend_for(o.backend, &backend); rc != FL_OK) return rc;
+        const bool names = std::string(backend->name()) != "file";  // a lock name, "" = all
+        if (int rc = check_scan_args(names && !dir ? "" : dir, opts, out, names); rc != FL_OK) return rc;
         filelock::ScanResult result;
-        if (int rc = filelock::scan_locks(dir, o, &result); rc != FL_OK) return rc;
+        if (int rc = backend->list(dir ? dir : "", o, &result); rc != FL_OK) return rc;
         *out = filelock::capi::new_lock_list(result);
         return FL_OK;
     });

@@ -2,9 +2,9 @@
 #include "guard.hpp"
 #include "handles.hpp"
 #include "results.hpp"
-#include "file/liveness.hpp"
+#include "liveness.hpp"
 #include "file/stale.hpp"
-#include "file/paths.hpp"
+#include "engine.hpp"
 #include "file/query.hpp"
 
 using filelock::fail;
@@ -13,16 +13,12 @@ using filelock::capi::invalid;
 
 namespace {
 
-int lock_path_of(const char *target, const fl_options *opts, std::string *out)
+int backend_of(const char *target, const fl_options *opts, const filelock::Backend **out)
 {
     if (!target) return invalid("target_path is NULL");
     if (opts && !filelock::capi::valid(opts, filelock::capi::kOptionsMagic))
         return invalid("invalid fl_options handle");
-    filelock::LockPaths p;
-    int rc = filelock::lock_paths_for(target, filelock::capi::options_of(opts), &p);
-    if (rc != FL_OK) return rc;
-    *out = p.lock_path;
-    return filelock::check_target_query(target, p.lock_path);
+    return filelock::backend_for(filelock::capi::options_of(opts), out);
 }
 
 // inspect_lock() for the single-file entry points.
@@ -41,20 +37,19 @@ extern "C" {
 FL_API int fl_is_locked(const char *target_path, const fl_options *opts)
 {
     return guard([&]() -> int {
-        std::string lock;
-        if (int rc = lock_path_of(target_path, opts, &lock); rc != FL_OK) return rc;
-        return filelock::is_locked(lock);
+        const filelock::Backend *backend = nullptr;
+        if (int rc = backend_of(target_path, opts, &backend); rc != FL_OK) return rc;
+        return backend->is_locked(target_path, filelock::capi::options_of(opts));
     });
 }
 
 FL_API int fl_wait_released(const char *target_path, const fl_options *opts, int64_t timeout_ms)
 {
     return guard([&]() -> int {
-        std::string lock;
-        if (int rc = lock_path_of(target_path, opts, &lock); rc != FL_OK) return rc;
+        const filelock::Backend *backend = nullptr;
+        if (int rc = backend_of(target_path, opts, &backend); rc != FL_OK) return rc;
         if (timeout_ms < FL_WAIT_FOREVER) return invalid("timeout_ms must be >= 0 or FL_WAIT_FOREVER");
-        const filelock::Options &o = filelock::capi::options_of(opts);
-        return filelock::wait_released(lock, timeout_ms, o.poll_interval_ms, o.cancel.get());
+        return backend->wait_released(target_path, filelock::capi::options_of(opts), timeout_ms);
     });
 }
 

@@ -107,6 +107,8 @@ fl_lock_info *new_lock_info(const LockInfo &info)
     box->kind_s = info.stat.kind.empty() ? "regular file" : info.stat.kind;
     p.kind = box->kind_s.c_str();
     p.other_host = info.verdict.other_host ? 1 : 0;
+    p.fencing_token = info.fencing_token;
+    p.lease_ttl_ms = info.lease_ttl_ms;
     return box;
 }
 

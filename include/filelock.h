@@ -108,11 +108,13 @@ FL_API const char *fl_version_string(void);
     X(FL_ENOMEM,    -11, "out of memory")                                         \
     X(FL_EINTERNAL, -12, "internal error")                                        \
     X(FL_ECONFIG,   -13, "invalid configuration")                                 \
-    X(FL_ECANCELED, -14, "operation cancelled")
+    X(FL_ECANCELED, -14, "operation cancelled")                                   \
+    X(FL_ELOST,     -15, "lock was lost (its lease expired or its lock file went)") \
+    X(FL_EUNAVAIL,  -16, "lock service unavailable")
 
 #define FL_ERROR_ENUM_ENTRY_(name, value, text) name = value,
 /** Return codes.  Do not rely on the set being closed: new codes may be added. */
-typedef enum fl_error { FL_ERROR_LIST(FL_ERROR_ENUM_ENTRY_) FL_ERROR_LAST_ = -15 } fl_error;
+typedef enum fl_error { FL_ERROR_LIST(FL_ERROR_ENUM_ENTRY_) FL_ERROR_LAST_ = -17 } fl_error;
 #undef FL_ERROR_ENUM_ENTRY_
 
 /**
@@ -286,13 +288,42 @@ FL_API int fl_options_set_create_mode(fl_options *opts, uint32_t mode);
 FL_API int fl_options_set_defer_path_errors(fl_options *opts, int defer);
 
 /**
- * @brief The lock backend: NULL, "" or "file" (lock files, the only one in
- *        this build).  Another backend is named by a URL whose scheme picks
- *        it ("etcd://host:2379/prefix"); a handle made with a backend this
- *        build lacks fails with FL_ENOTSUP from fl_lock_new().
+ * @brief The lock backend: NULL, "" or "file" (lock files), or an etcd
+ *        cluster (since 1.2, docs/etcd.md):
+ *        "etcd://[user[:password]@]host[:port][,host[:port]...][/prefix]"
+ *        ("etcds://" for TLS, with "?cacert=FILE&cert=FILE&key=FILE").
+ *        With etcd, the target path given to fl_lock_new() is the lock's
+ *        name as given (the same string on every host), nothing is created
+ *        on disk, and each handle holds a lease (fl_options_set_lease_ttl_ms)
+ *        whose expiry passes the lock on.  A handle made with a backend this
+ *        build lacks fails with FL_ENOTSUP from fl_lock_new(), a bad URL with
+ *        FL_EINVAL.
  * @return FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.1
  */
 FL_API int fl_options_set_backend(fl_options *opts, const char *backend);
+
+/**
+ * @brief Lease time to live for a leased backend (etcd): 1000 .. 86400000
+ *        ms, default 10000, rounded up to whole seconds.  A holder that
+ *        stops renewing (crashed, paused, cut off) loses the lock this long
+ *        after its last acknowledged renewal; renewals go every third of it.
+ *        Lock files ignore it.
+ * @return FL_OK, FL_EINVAL.  @since 1.2
+ */
+FL_API int fl_options_set_lease_ttl_ms(fl_options *opts, int64_t ttl_ms);
+
+/**
+ * @brief Called when a leased lock (etcd) is lost while held: its lease
+ *        expired on the server, or the local deadline (last acknowledged
+ *        renewal + TTL) passed without a renewal.  Runs once per holding,
+ *        on the handle's renewal thread: keep it short, and do not free or
+ *        release the handle from it (fl_release() joins that thread).
+ *        After it, fl_lock_is_held() is 0 and fl_lock_check(), fl_release()
+ *        return FL_ELOST.  Lock files never call it.
+ * @param cb  NULL to remove.  @return FL_OK, FL_EINVAL.  @since 1.2
+ */
+typedef void (*fl_lost_cb)(const char *lock_path, int64_t fencing_token, void *user_data);
+FL_API int fl_options_set_lost_callback(fl_options *opts, fl_lost_cb cb, void *user_data);
 
 /**
  * @brief A cancellation source.  Once fired, every wait that watches it
@@ -411,9 +442,35 @@ FL_API int fl_release(fl_lock *lock);
 
 /**
  * @brief Whether this handle holds its lock.
- * @return 1, 0, FL_EFORKED (in a forked child), FL_EINVAL.  @since 1.0
+ * @return 1, 0, FL_EFORKED (in a forked child), FL_EINVAL.  Since 1.2: 0
+ *         once a leased lock's local deadline has passed (it was lost),
+ *         without asking the server (fl_lock_check() asks).  @since 1.0
  */
 FL_API int fl_lock_is_held(const fl_lock *lock);
+
+/**
+ * @brief Ask the lock's backend, in one round trip, whether this handle
+ *        still holds its lock.  etcd: is its key still there.  Lock files:
+ *        does the lock path still name the file this handle locked (it
+ *        was not removed or replaced).
+ * @return FL_OK (still held), FL_ELOST (lost: act as if not held; release
+ *         the handle), FL_EINVAL (not held, or bad handle), FL_EUNAVAIL
+ *         (the server could not answer: the question is open; the local
+ *         deadline still applies), FL_EFORKED.  @since 1.2
+ */
+FL_API int fl_lock_check(fl_lock *lock);
+
+/**
+ * @brief The fencing token of the held lock: a number that is larger for
+ *        every later holder of the same lock (etcd: the holder key's create
+ *        revision).  Pass it with every write to a resource the lock
+ *        protects and have the resource refuse tokens lower than the
+ *        highest it has seen: that is what keeps a paused, lost holder
+ *        from writing (docs/etcd.md).
+ * @return FL_OK, FL_EINVAL (not held, NULL), FL_ENOTSUP (lock files have no
+ *         token), FL_EFORKED.  @since 1.2
+ */
+FL_API int fl_lock_fencing_token(const fl_lock *lock, int64_t *out);
 
 /**
  * @brief Path of the handle's lock file.
@@ -535,6 +592,13 @@ typedef struct fl_lock_info {
                                   @since 1.1 */
     int32_t other_host;      /**< 1: the record names another host, so
                                   liveness cannot be known here.  @since 1.1 */
+    int64_t fencing_token;   /**< etcd: the key's create revision (the
+                                  holder's fencing token, or a waiter's
+                                  place in the queue); -1 for lock files.
+                                  @since 1.2 */
+    int64_t lease_ttl_ms;    /**< etcd: the key's lease's remaining time to
+                                  live; -1 for lock files or unknown.
+                                  @since 1.2 */
 } fl_lock_info;
 
 /**
@@ -592,6 +656,17 @@ FL_API int fl_scan_options_set_stale_threshold_ms(fl_scan_options *opts, int64_t
  *        @return FL_OK, FL_EINVAL (NULL or foreign handle).  @since 1.0
  */
 FL_API int fl_scan_options_set_dry_run(fl_scan_options *opts, int dry_run);
+
+/**
+ * @brief fl_scan() lists the locks of a backend instead of a directory's
+ *        lock files: NULL, "" or "file" (a directory), or an etcd URL as
+ *        for fl_options_set_backend().  On etcd, fl_scan()'s @p dir is a
+ *        lock name (NULL or "" for every lock under the prefix) and each
+ *        holder and waiter is one item, in queue order per lock: held 1
+ *        for holders, 0 for waiters, with fencing_token and lease_ttl_ms.
+ * @return FL_OK, FL_EINVAL.  @since 1.2
+ */
+FL_API int fl_scan_options_set_backend(fl_scan_options *opts, const char *backend);
 
 /** One problem met during a scan or cleanup; the walk goes on. */
 typedef struct fl_scan_error {

@@ -2,18 +2,28 @@
 
 #include "error.hpp"
 #include "file/file_backend.hpp"
+#ifdef FILELOCK_HAVE_ETCD
+#include "etcd/etcd_backend.hpp"
+#endif
 
 namespace filelock {
 
-int backend_for(const Options &opts, const Backend **out)
+int backend_for(const std::string &b, const Backend **out)
 {
-    const std::string &b = opts.backend;
     if (b.empty() || b == "file") {
         *out = &file_backend();
         return FL_OK;
     }
     std::string scheme = b.substr(0, b.find(':'));
+#ifdef FILELOCK_HAVE_ETCD
+    if (scheme == "etcd" || scheme == "etcds") {
+        *out = &etcd_backend();
+        return FL_OK;
+    }
+    return fail(FL_ENOTSUP, "lock backend '" + scheme + "' is not part of this build (known: file, etcd)");
+#else
     return fail(FL_ENOTSUP, "lock backend '" + scheme + "' is not part of this build (known: file)");
+#endif
 }
 
 } // namespace filelock

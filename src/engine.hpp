@@ -20,6 +20,8 @@ namespace filelock {
 namespace platform {
 class Wakeup;
 }
+struct ScanOptions;
+struct ScanResult;
 
 // What the same-thread guard keys a lock by: equal for two handles on the
 // same lock object (file backend: device and inode).
@@ -58,7 +60,17 @@ public:
     // host" style (leading space), "" when nothing is known.
     virtual std::string describe_holder() = 0;
 
-    // Full release; idempotent.
+    // Has the backend learnt, without asking anyone, that a held lock is no
+    // longer ours (etcd: the lease's local deadline passed)?
+    virtual bool lost() const { return false; }
+    // One round trip while held: FL_OK (still ours), FL_ELOST, or an error
+    // that leaves the question open (FL_EUNAVAIL).
+    virtual int check() = 0;
+    // While held: FL_OK with a number that grows with every new holder of
+    // the lock object, or FL_ENOTSUP for a backend without one.
+    virtual int fencing_token(int64_t *out) const = 0;
+
+    // Full release; idempotent.  FL_ELOST when the lock had been lost.
     virtual int release() = 0;
     // Forked child: drop inherited resources without unlocking or removing.
     virtual void abandon() = 0;
@@ -82,10 +94,23 @@ public:
     // backend removes stale lock files).  Never fatal: failures are logged.
     virtual void start_of_run(const std::vector<std::string> &targets, const Options &opts,
                               int64_t stale_threshold_ms) const = 0;
+
+    // fl_is_locked(): 1, 0 or an error.
+    virtual int is_locked(const std::string &target, const Options &opts) const = 0;
+    // fl_wait_released(): FL_OK once not locked, FL_ETIMEDOUT, FL_ECANCELED, ...
+    virtual int wait_released(const std::string &target, const Options &opts,
+                              int64_t timeout_ms) const = 0;
+    // fl_scan(): the locks under `where` (a directory for lock files; a lock
+    // name or "" for all, for a backend with a key space).
+    virtual int list(const std::string &where, const ScanOptions &opts, ScanResult *out) const = 0;
 };
 
-// The backend opts.backend names ("" or "file": lock files).  FL_ENOTSUP
-// with a message for a backend this build does not have.
-int backend_for(const Options &opts, const Backend **out);
+// The backend `name` names ("" or "file": lock files; "etcd://...").
+// FL_ENOTSUP with a message for a backend this build does not have.
+int backend_for(const std::string &name, const Backend **out);
+inline int backend_for(const Options &opts, const Backend **out)
+{
+    return backend_for(opts.backend, out);
+}
 
 } // namespace filelock

@@ -62,6 +62,8 @@ int Lock::acquire(int64_t timeout_ms, Cancel *cancel)
     if (timeout_ms < FL_WAIT_FOREVER)
         return fail(FL_EINVAL, "timeout must be >= 0, FL_WAIT_FOREVER or FL_WAIT_DEFAULT");
     if (depth_ > 0) {
+        if (engine_->lost())
+            return fail(FL_ELOST, lock_path() + " was lost while held; release the handle first");
         ++depth_;  // reentrant: same handle, counted
         return FL_OK;
     }
@@ -142,7 +144,21 @@ int Lock::release()
 int Lock::held() const
 {
     if (forked()) return FL_EFORKED;
-    return depth_ > 0 ? 1 : 0;
+    return depth_ > 0 && !engine_->lost() ? 1 : 0;
+}
+
+int Lock::check()
+{
+    if (forked()) return fail(FL_EFORKED, "check of " + lock_path() + " in a forked child");
+    if (depth_ == 0) return fail(FL_EINVAL, "check of " + lock_path() + ": this handle does not hold it");
+    return engine_->check();
+}
+
+int Lock::fencing_token(int64_t *out) const
+{
+    if (forked()) return fail(FL_EFORKED, "fencing token of " + lock_path() + " in a forked child");
+    if (depth_ == 0) return fail(FL_EINVAL, lock_path() + " is not held by this handle");
+    return engine_->fencing_token(out);
 }
 
 } // namespace filelock

@@ -26,7 +26,9 @@ public:
     // given, replaces the options' cancellation source for this call.
     int acquire(int64_t timeout_ms, Cancel *cancel = nullptr);
     int release();
-    int held() const;  // 1, 0, FL_EFORKED
+    int held() const;  // 1, 0 (also: lost), FL_EFORKED
+    int check();       // fl_lock_check
+    int fencing_token(int64_t *out) const;
     const std::string &lock_path() const { return engine_->lock_path(); }
     const std::string &target() const { return target_; }
     const Options &options() const { return opts_; }

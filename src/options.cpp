@@ -45,6 +45,14 @@ int check_threshold_ms(int64_t threshold_ms)
     return FL_OK;
 }
 
+int check_lease_ttl_ms(int64_t ttl_ms)
+{
+    if (ttl_ms < 1000 || ttl_ms > 86400000)
+        return fail(FL_EINVAL, "lease TTL must be 1 s .. 1 day (etcd counts whole seconds), got " +
+                                   std::to_string(ttl_ms) + " ms");
+    return FL_OK;
+}
+
 std::string normalise_dir(std::string dir)
 {
     while (dir.size() > 1 && platform::is_separator(dir.back())) dir.pop_back();

@@ -29,6 +29,16 @@ struct FileOptions {
     std::string lock_dir;            // "" = beside the target
 };
 
+// Called from the renewal thread when a leased lock is lost (etcd).
+using LostCallback = void (*)(const char *lock_path, int64_t fencing_token, void *user_data);
+
+// What the etcd backend alone reads.
+struct LeaseOptions {
+    int64_t ttl_ms = 10000;          // rounded up to whole seconds
+    LostCallback lost_cb = nullptr;
+    void *lost_data = nullptr;
+};
+
 struct Options {
     // Engine-neutral.
     int64_t timeout_ms = 30000;      // FL_WAIT_DEFAULT resolves to this
@@ -36,11 +46,13 @@ struct Options {
     bool shared = false;
     std::string tag;                 // record `tag=`
     bool deadlock_check = true;      // FL_EDEADLK for a second handle on the same OS thread
-    std::string backend;             // "" or "file"; see engine.hpp
+    std::string backend;             // "", "file" or an etcd:// URL; see engine.hpp
     std::shared_ptr<Cancel> cancel;  // fired: waits return FL_ECANCELED
     bool defer_path_errors = false;  // explicit lock file: report path errors at acquire
     // The lock-file backend.
     FileOptions file;
+    // The etcd backend.
+    LeaseOptions lease;
 };
 
 // Validation shared by the C setters and the config loader.  Each returns
@@ -51,6 +63,7 @@ int check_file_mode(int64_t mode);
 int check_tag(const std::string &tag);  // <= 256 bytes, no control characters
 
 int check_threshold_ms(int64_t threshold_ms);  // stale threshold: >= 0
+int check_lease_ttl_ms(int64_t ttl_ms);        // 1 s .. 1 day
 
 // A directory path without trailing separators ("/" stays "/").
 std::string normalise_dir(std::string dir);

@@ -14,7 +14,7 @@
 #include "options.hpp"
 #include "file/paths.hpp"
 #include "platform/platform.hpp"
-#include "file/record.hpp"
+#include "record.hpp"
 
 namespace filelock {
 

@@ -4,6 +4,8 @@
 #include "file/cleanup.hpp"
 #include "file/file_engine.hpp"
 #include "file/paths.hpp"
+#include "file/query.hpp"
+#include "file/scan.hpp"
 #include "filelock.h"
 #include "log.hpp"
 #include "platform/platform.hpp"
@@ -70,6 +72,35 @@ public:
                                         " stale lock file(s) before the run");
         for (const ScanError &e : rep.errors)
             log::write(FL_LOG_WARN, "stale lock cleanup skipped: " + e.message);
+    }
+
+    int is_locked(const std::string &target, const Options &opts) const override
+    {
+        std::string lock;
+        if (int rc = lock_path_of(target, opts, &lock); rc != FL_OK) return rc;
+        return filelock::is_locked(lock);
+    }
+
+    int wait_released(const std::string &target, const Options &opts,
+                      int64_t timeout_ms) const override
+    {
+        std::string lock;
+        if (int rc = lock_path_of(target, opts, &lock); rc != FL_OK) return rc;
+        return filelock::wait_released(lock, timeout_ms, opts.poll_interval_ms, opts.cancel.get());
+    }
+
+    int list(const std::string &where, const ScanOptions &opts, ScanResult *out) const override
+    {
+        return scan_locks(where, opts, out);
+    }
+
+private:
+    static int lock_path_of(const std::string &target, const Options &opts, std::string *out)
+    {
+        LockPaths p;
+        if (int rc = lock_paths_for(target, opts, &p); rc != FL_OK) return rc;
+        *out = p.lock_path;
+        return check_target_query(target, p.lock_path);
     }
 };
 

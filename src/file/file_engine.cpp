@@ -10,7 +10,7 @@
 #include "file/stale.hpp"
 #include "log.hpp"
 #include "file/paths.hpp"
-#include "file/record.hpp"
+#include "record.hpp"
 
 namespace filelock {
 
@@ -218,6 +218,18 @@ void FileEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
         return;
     }
     if (watch_) watch_->wait(max_us, wake);
+}
+
+int FileEngine::check()
+{
+    if (directory_ || dir_.entry_is(name_, id_) == 1) return FL_OK;
+    return fail(FL_ELOST, "lock file " + path_ + " was removed or replaced while held: "
+                          "another process can lock the new file");
+}
+
+int FileEngine::fencing_token(int64_t *) const
+{
+    return fail(FL_ENOTSUP, "lock files carry no fencing token (the etcd backend does)");
 }
 
 void FileEngine::stop_waiting()

@@ -26,6 +26,8 @@ public:
     void stop_waiting() override;
     LockId identity() const override { return LockId{id_.dev, id_.ino}; }
     std::string describe_holder() override;
+    int check() override;
+    int fencing_token(int64_t *out) const override;
     int release() override;
     void abandon() override;
     const std::string &lock_path() const override { return path_; }

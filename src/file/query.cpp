@@ -8,7 +8,7 @@
 #include "options.hpp"
 #include "file/paths.hpp"
 #include "platform/platform.hpp"
-#include "file/record.hpp"
+#include "record.hpp"
 #include "wait.hpp"
 
 namespace filelock {

@@ -21,6 +21,7 @@ struct ScanOptions {
     bool cross_filesystems = false;  // descend into directories on another st_dev
     int64_t threshold_ms = kDefaultStaleThresholdMs;
     bool dry_run = false;            // cleanup only: judge, remove nothing
+    std::string backend;             // fl_scan only: "" lock files, or an etcd:// URL
 };
 
 // One problem met on the way; the walk goes on after it.

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 
-#include "file/liveness.hpp"
+#include "liveness.hpp"
 #include "platform/platform.hpp"
-#include "file/record.hpp"
+#include "record.hpp"
 
 namespace filelock {
 
@@ -33,6 +33,8 @@ struct LockInfo {
     HolderVerdict verdict;
     bool stale = false;
     std::string reason;
+    int64_t fencing_token = -1;  // a leased backend's holder or waiter (etcd)
+    int64_t lease_ttl_ms = -1;   // its lease's remaining time to live
 };
 
 // Read entry `name` of `dir` and judge it against `threshold_ms`.  `held`

@@ -214,6 +214,9 @@ public:
     void clear();
     // Sleep until signalled or `timeout_us` passed; true when signalled.
     bool wait(int64_t timeout_us) const;
+    // A descriptor that polls readable while signalled (-1 when there is
+    // none), for waits that poll other descriptors too (the etcd watch).
+    int fd() const;
 
     struct Impl;
     const Impl *impl() const { return impl_.get(); }

@@ -62,4 +62,9 @@ bool Wakeup::wait(int64_t timeout_us) const
     return n > 0;
 }
 
+int Wakeup::fd() const
+{
+    return impl_->rd;
+}
+
 } // namespace filelock::platform

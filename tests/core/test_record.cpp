@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "platform/platform.hpp"
-#include "file/record.hpp"
+#include "record.hpp"
 
 using namespace filelock;
 

@@ -11,7 +11,7 @@
 #include "filelock.h"
 #include "file/stale.hpp"
 #include "platform/platform.hpp"
-#include "file/record.hpp"
+#include "record.hpp"
 #include "procs.h"
 #include "tempdir.hpp"
 

@@ -15,7 +15,7 @@
 #include <set>
 #include <string>
 
-#include "file/liveness.hpp"
+#include "liveness.hpp"
 #include "platform/platform.hpp"
 #include "tempdir.hpp"
 

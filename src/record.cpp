@@ -1,4 +1,4 @@
-#include "file/record.hpp"
+#include "record.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "file/liveness.hpp"
+#include "liveness.hpp"
 
 #include "error.hpp"
 

@@ -1,4 +1,5 @@
-// record.hpp - the lock file's text record (PROTOCOL D).
+// record.hpp - the holder record (PROTOCOL D): a lock file's text, and the
+// value of an etcd lock key.
 #pragma once
 
 #include <cstdint>

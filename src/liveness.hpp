@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "file/record.hpp"
+#include "record.hpp"
 
 namespace filelock {
 
