@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -107,6 +109,11 @@ int64_t num(const json &obj, const char *field)
 Client::Client(Target target, int64_t request_ms) : target_(std::move(target)), request_ms_(request_ms)
 {
     global_init();
+    // Clients start at different members, so that many processes spread
+    // over the cluster; each stays with a member until it fails.
+    static std::atomic<uint64_t> made{0};
+    current_ = static_cast<size_t>((uint64_t(platform::current_pid()) * 2654435761u + made++) %
+                                   target_.endpoints.size());
 }
 
 Client::~Client()
@@ -161,10 +168,10 @@ void *Client::new_handle(const std::string &url, int64_t timeout_ms) const
 // One POST to one member: FL_OK with the HTTP status, or FL_EUNAVAIL with
 // libcurl's words for why no answer came.
 int Client::post_once(const std::string &url, const std::string &body, long *status,
-                      std::string *reply, std::string *err)
+                      std::string *reply, std::string *err, int64_t timeout_ms)
 {
     if (!curl_) {
-        curl_ = new_handle(url, request_ms_);
+        curl_ = new_handle(url, timeout_ms);
         if (!curl_) return fail(FL_ENOMEM, "cannot create an HTTP handle");
     }
     CURL *h = static_cast<CURL *>(curl_);
@@ -225,7 +232,11 @@ int Client::call(const char *path, const json &body, json *out, int64_t budget_m
         const std::string &ep = endpoint();
         long status = 0;
         std::string reply, err;
-        int rc = post_once(ep + "/v3/" + path, text, &status, &reply, &err);
+        // No try runs far past the budget: a renewal's ends at the lease's deadline.
+        const int64_t left_ms = budget_ms - (platform::monotonic_us() - start) / 1000;
+        const int64_t try_ms = std::clamp<int64_t>(left_ms, 100, request_ms_);
+        if (curl_) curl_easy_setopt(static_cast<CURL *>(curl_), CURLOPT_TIMEOUT_MS, long(try_ms));
+        int rc = post_once(ep + "/v3/" + path, text, &status, &reply, &err, try_ms);
         if (rc != FL_OK && rc != FL_EUNAVAIL) return rc;
         json parsed;
         if (rc == FL_OK) {

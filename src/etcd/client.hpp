@@ -54,7 +54,7 @@ public:
 
 private:
     int post_once(const std::string &url, const std::string &body, long *status,
-                  std::string *reply, std::string *err);
+                  std::string *reply, std::string *err, int64_t timeout_ms);
     int authenticate(int64_t budget_ms);
 
     Target target_;

@@ -42,7 +42,8 @@ void Lease::stop()
 int64_t Lease::remaining_ms() const
 {
     if (lost_) return 0;
-    return (deadline_us_.load() - platform::monotonic_us()) / 1000;
+    int64_t left_us = deadline_us_.load() - platform::monotonic_us();
+    return left_us <= 0 ? 0 : (left_us + 999) / 1000;
 }
 
 void Lease::declare_lost()

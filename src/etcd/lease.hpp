@@ -27,7 +27,9 @@ public:
 
     int64_t id() const { return id_; }
     int64_t ttl_s() const { return ttl_s_; }
-    bool lost() const { return lost_.load(); }
+    // Lost: etcd said so, or the local deadline passed (known at once, even
+    // while the renewal thread still waits for an answer).
+    bool lost() const { return lost_.load() || remaining_ms() <= 0; }
     // Milliseconds until the local deadline (<= 0: lost).
     int64_t remaining_ms() const;
     // Revoke it (deleting its keys) with `client`; stops renewing first.

@@ -6,20 +6,24 @@
  *       "exit PID TOKEN" lines around a hold to LOG (O_APPEND), release.
  *   etcd_tool serve URL NAME [TTL_MS] [shared]
  *       one handle driven by commands on stdin, one answer line each:
- *       acquire MS | release | check | token | held | quit.  Answers are
- *       "<command> <rc> [value]"; the lost callback prints "lost TOKEN".
+ *       acquire [MS] | acquire-cancel MS (a thread fires the options'
+ *       fl_cancel after MS) | release | check | token | held | fork (a
+ *       child releases and frees its copy of the handle; value: its exit
+ *       status) | quit.  Answers are "<command> <rc> <value> [message]";
+ *       the lost callback prints "lost TOKEN".
  *   etcd_tool fenced-write STORE TOKEN TEXT
  *       the protected resource: append TEXT to STORE unless TOKEN is below
  *       the highest token STORE has accepted (exit 3: refused).
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <filelock.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void say(const char *line)
@@ -37,11 +41,22 @@ static void on_lost(const char *path, int64_t token, void *data)
     say(b);
 }
 
+static fl_cancel *cancel;
+
+static void *fire_later(void *ms)
+{
+    usleep((useconds_t)(*(long *)ms * 1000));
+    fl_cancel_fire(cancel);
+    return NULL;
+}
+
 static fl_lock *open_lock(const char *url, const char *name, int64_t ttl_ms, int shared)
 {
     fl_options *o = NULL;
     fl_lock *l = NULL;
+    if (fl_cancel_new(&cancel) != FL_OK) exit(2);
     if (fl_options_new(&o) != FL_OK || fl_options_set_backend(o, url) != FL_OK ||
+        fl_options_set_cancel(o, cancel) != FL_OK ||
         (ttl_ms > 0 && fl_options_set_lease_ttl_ms(o, ttl_ms) != FL_OK) ||
         fl_options_set_shared(o, shared) != FL_OK ||
         fl_options_set_lost_callback(o, on_lost, NULL) != FL_OK) {
@@ -102,7 +117,24 @@ static int serve(int argc, char **argv)
         line[strcspn(line, "\n")] = 0;
         int rc = 0;
         int64_t v = 0;
-        if (strncmp(line, "acquire", 7) == 0) {
+        if (strncmp(line, "acquire-cancel ", 15) == 0) {
+            long ms = atol(line + 15);
+            pthread_t t;
+            pthread_create(&t, NULL, fire_later, &ms);
+            rc = fl_acquire(l, FL_WAIT_FOREVER);
+            pthread_join(t, NULL);
+            fl_cancel_reset(cancel);
+        } else if (strcmp(line, "fork") == 0) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                int r = fl_release(l);
+                fl_lock_free(l);
+                exit(r == FL_EFORKED ? 0 : 1);
+            }
+            int st = 0;
+            waitpid(pid, &st, 0);
+            v = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        } else if (strncmp(line, "acquire", 7) == 0) {
             rc = fl_acquire(l, line[7] ? atoll(line + 8) : FL_WAIT_FOREVER);
             if (rc == FL_OK) fl_lock_fencing_token(l, &v);
         } else if (strcmp(line, "release") == 0) {
@@ -124,6 +156,7 @@ static int serve(int argc, char **argv)
         say(out);
     }
     fl_lock_free(l);
+    fl_cancel_free(cancel);
     return 0;
 }
 
