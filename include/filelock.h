@@ -64,11 +64,11 @@ extern "C" {
 /* ======================================================================== */
 
 #define FL_LIB_VERSION_MAJOR 1
-#define FL_LIB_VERSION_MINOR 1
+#define FL_LIB_VERSION_MINOR 2
 #define FL_LIB_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH */
-#define FL_LIB_VERSION_NUMBER 10100
-#define FL_LIB_VERSION_STRING "1.1.0"
+#define FL_LIB_VERSION_NUMBER 10200
+#define FL_LIB_VERSION_STRING "1.2.0"
 
 /**
  * @brief Version of the library actually loaded (may differ from the header).

@@ -272,5 +272,5 @@ func CleanupStale(dir string, threshold time.Duration, opts *ScanOptions) (*Clea
 	}, nil
 }
 
-// LibraryVersion is the loaded library's version, e.g. "1.1.0".
+// LibraryVersion is the loaded library's version, e.g. "1.2.0".
 func LibraryVersion() string { return C.GoString(C.fl_version_string()) }

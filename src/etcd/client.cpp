@@ -1,11 +1,10 @@
 #include "etcd/client.hpp"
 
-#include <curl/curl.h>
+#include "etcd/curl_api.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <mutex>
 #include <thread>
 
 #include "error.hpp"
@@ -18,12 +17,6 @@ namespace {
 
 constexpr size_t kMaxReplyBytes = 16u << 20;  // a reply larger than this is refused
 const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void global_init()
-{
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 size_t collect(char *data, size_t size, size_t n, void *user)
 {
@@ -108,7 +101,6 @@ int64_t num(const json &obj, const char *field)
 
 Client::Client(Target target, int64_t request_ms) : target_(std::move(target)), request_ms_(request_ms)
 {
-    global_init();
     // Clients start at different members, so that many processes spread
     // over the cluster; each stays with a member until it fails.
     static std::atomic<uint64_t> made{0};
@@ -118,8 +110,8 @@ Client::Client(Target target, int64_t request_ms) : target_(std::move(target)), 
 
 Client::~Client()
 {
-    if (curl_) curl_easy_cleanup(static_cast<CURL *>(curl_));
-    if (headers_) curl_slist_free_all(static_cast<curl_slist *>(headers_));
+    if (curl_) curl().easy_cleanup(static_cast<CURL *>(curl_));
+    if (headers_) curl().slist_free_all(static_cast<curl_slist *>(headers_));
 }
 
 void Client::abandon()
@@ -138,29 +130,29 @@ const std::string &Client::endpoint() const
 void Client::rotate()
 {
     current_ = (current_ + 1) % target_.endpoints.size();
-    if (curl_) curl_easy_cleanup(static_cast<CURL *>(curl_));
+    if (curl_) curl().easy_cleanup(static_cast<CURL *>(curl_));
     curl_ = nullptr;
 }
 
 void *Client::new_handle(const std::string &url, int64_t timeout_ms) const
 {
-    CURL *h = curl_easy_init();
+    CURL *h = curl().easy_init();
     if (!h) return nullptr;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(std::min<int64_t>(request_ms_, 1000)));
-    if (timeout_ms > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, long(timeout_ms));
-    if (!target_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, target_.cacert.c_str());
+    curl().easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl().easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(std::min<int64_t>(request_ms_, 1000)));
+    if (timeout_ms > 0) curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, long(timeout_ms));
+    if (!target_.cacert.empty()) curl().easy_setopt(h, CURLOPT_CAINFO, target_.cacert.c_str());
     if (!target_.cert.empty()) {
-        curl_easy_setopt(h, CURLOPT_SSLCERT, target_.cert.c_str());
-        curl_easy_setopt(h, CURLOPT_SSLKEY, target_.key.c_str());
+        curl().easy_setopt(h, CURLOPT_SSLCERT, target_.cert.c_str());
+        curl().easy_setopt(h, CURLOPT_SSLKEY, target_.key.c_str());
     }
     if (target_.insecure) {
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        curl().easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl().easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     return h;
 }
@@ -175,24 +167,24 @@ int Client::post_once(const std::string &url, const std::string &body, long *sta
         if (!curl_) return fail(FL_ENOMEM, "cannot create an HTTP handle");
     }
     CURL *h = static_cast<CURL *>(curl_);
-    curl_slist *hs = curl_slist_append(nullptr, "Content-Type: application/json");
-    if (!token_.empty()) hs = curl_slist_append(hs, ("Authorization: " + token_).c_str());
-    if (headers_) curl_slist_free_all(static_cast<curl_slist *>(headers_));
+    curl_slist *hs = curl().slist_append(nullptr, "Content-Type: application/json");
+    if (!token_.empty()) hs = curl().slist_append(hs, ("Authorization: " + token_).c_str());
+    if (headers_) curl().slist_free_all(static_cast<curl_slist *>(headers_));
     headers_ = hs;
     reply->clear();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, long(body.size()));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, reply);
-    CURLcode rc = curl_easy_perform(h);
+    curl().easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl().easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+    curl().easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE, long(body.size()));
+    curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl().easy_setopt(h, CURLOPT_WRITEDATA, reply);
+    CURLcode rc = curl().easy_perform(h);
     if (rc != CURLE_OK) {
-        *err = curl_easy_strerror(rc);
+        *err = curl().easy_strerror(rc);
         if (rc == CURLE_WRITE_ERROR) return fail(FL_EIO, "etcd reply larger than 16 MiB");
         return FL_EUNAVAIL;
     }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     return FL_OK;
 }
 
@@ -235,7 +227,7 @@ int Client::call(const char *path, const json &body, json *out, int64_t budget_m
         // No try runs far past the budget: a renewal's ends at the lease's deadline.
         const int64_t left_ms = budget_ms - (platform::monotonic_us() - start) / 1000;
         const int64_t try_ms = std::clamp<int64_t>(left_ms, 100, request_ms_);
-        if (curl_) curl_easy_setopt(static_cast<CURL *>(curl_), CURLOPT_TIMEOUT_MS, long(try_ms));
+        if (curl_) curl().easy_setopt(static_cast<CURL *>(curl_), CURLOPT_TIMEOUT_MS, long(try_ms));
         int rc = post_once(ep + "/v3/" + path, text, &status, &reply, &err, try_ms);
         if (rc != FL_OK && rc != FL_EUNAVAIL) return rc;
         json parsed;

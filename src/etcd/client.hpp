@@ -1,5 +1,5 @@
 // client.hpp - requests to etcd's v3 JSON gateway (POST /v3/...) over
-// libcurl: one connection per Client, endpoints rotated when one cannot
+// libcurl (curl_api.hpp): one connection per Client, endpoints rotated when one cannot
 // answer, the authentication token fetched and renewed, and gRPC status
 // codes turned into FL_E* codes.  Keys and values travel as base64; 64-bit
 // integers as decimal strings.
@@ -23,7 +23,8 @@ int64_t num(const json &obj, const char *field);
 
 class Client {
 public:
-    // request_ms bounds one request to one member.
+    // request_ms bounds one request to one member.  load_curl() must have
+    // succeeded.
     Client(Target target, int64_t request_ms);
     ~Client();
     Client(const Client &) = delete;

@@ -5,6 +5,7 @@
 
 #include "cancel.hpp"
 #include "error.hpp"
+#include "etcd/curl_api.hpp"
 #include "etcd/etcd_engine.hpp"
 #include "file/scan.hpp"
 #include "filelock.h"
@@ -22,9 +23,11 @@ using etcd::b64;
 using etcd::json;
 using etcd::num;
 
+// The URL, and libcurl loaded to reach it.
 int target_of(const std::string &url, etcd::Target *t)
 {
-    return etcd::parse_url(url, t);
+    if (int rc = etcd::parse_url(url, t); rc != FL_OK) return rc;
+    return etcd::load_curl();
 }
 
 int check_name(const std::string &name)

@@ -1,6 +1,6 @@
 #include "etcd/watch.hpp"
 
-#include <curl/curl.h>
+#include "etcd/curl_api.hpp"
 
 #include "filelock.h"
 #include "platform/platform.hpp"
@@ -23,10 +23,10 @@ Watch::Watch(Client &client, const std::string &key, int64_t start_revision,
 
 Watch::~Watch()
 {
-    if (multi_ && easy_) curl_multi_remove_handle(static_cast<CURLM *>(multi_), static_cast<CURL *>(easy_));
-    if (easy_) curl_easy_cleanup(static_cast<CURL *>(easy_));
-    if (multi_) curl_multi_cleanup(static_cast<CURLM *>(multi_));
-    if (headers_) curl_slist_free_all(static_cast<curl_slist *>(headers_));
+    if (multi_ && easy_) curl().multi_remove_handle(static_cast<CURLM *>(multi_), static_cast<CURL *>(easy_));
+    if (easy_) curl().easy_cleanup(static_cast<CURL *>(easy_));
+    if (multi_) curl().multi_cleanup(static_cast<CURLM *>(multi_));
+    if (headers_) curl().slist_free_all(static_cast<curl_slist *>(headers_));
 }
 
 void Watch::abandon()
@@ -78,22 +78,22 @@ Watch::State Watch::wait(int64_t max_us, const platform::Wakeup *wake)
             return state_;
         }
         CURL *h = static_cast<CURL *>(client_.new_handle(client_.endpoint() + "/v3/watch", 0));
-        CURLM *m = curl_multi_init();
+        CURLM *m = curl().multi_init();
         if (!h || !m) {
-            if (h) curl_easy_cleanup(h);
-            if (m) curl_multi_cleanup(m);
+            if (h) curl().easy_cleanup(h);
+            if (m) curl().multi_cleanup(m);
             state_ = kBroken;
             return state_;
         }
-        curl_slist *hs = curl_slist_append(nullptr, "Content-Type: application/json");
-        if (!auth.empty()) hs = curl_slist_append(hs, auth.c_str());
+        curl_slist *hs = curl().slist_append(nullptr, "Content-Type: application/json");
+        if (!auth.empty()) hs = curl().slist_append(hs, auth.c_str());
         headers_ = hs;
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body_.c_str());
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, long(body_.size()));
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
-        curl_multi_add_handle(m, h);
+        curl().easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+        curl().easy_setopt(h, CURLOPT_POSTFIELDS, body_.c_str());
+        curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE, long(body_.size()));
+        curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+        curl().easy_setopt(h, CURLOPT_WRITEDATA, this);
+        curl().multi_add_handle(m, h);
         easy_ = h;
         multi_ = m;
     }
@@ -102,7 +102,7 @@ Watch::State Watch::wait(int64_t max_us, const platform::Wakeup *wake)
     const bool was_created = created_rev_ != 0;
     for (;;) {
         int running = 0;
-        if (curl_multi_perform(m, &running) != CURLM_OK) state_ = kBroken;
+        if (curl().multi_perform(m, &running) != CURLM_OK) state_ = kBroken;
         if (state_ != kWaiting || (!was_created && created_rev_ != 0)) return state_;
         if (running == 0) {  // the stream ended: the member went away
             client_.rotate();
@@ -118,9 +118,9 @@ Watch::State Watch::wait(int64_t max_us, const platform::Wakeup *wake)
             n_extra = 1;
         }
         // Round up: a wait of 0 ms would spin.
-        curl_multi_poll(m, extra, n_extra, int((left + 999) / 1000), nullptr);
+        curl().multi_poll(m, extra, n_extra, int((left + 999) / 1000), nullptr);
         if (n_extra && (extra[0].revents & CURL_WAIT_POLLIN)) {
-            curl_multi_perform(m, &running);
+            curl().multi_perform(m, &running);
             return state_;
         }
     }

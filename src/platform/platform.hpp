@@ -3,7 +3,8 @@
 // mechanism: posix_file.cpp (flock on a descriptor, stat, records, paths),
 // posix_dir.cpp (lock files named inside an open directory), posix_fork.cpp
 // (lock descriptors in a forked child), posix_process.cpp (PID, host,
-// clocks), posix_wakeup.cpp (cross-thread wake-ups), posix_error.cpp (errno
+// clocks), posix_wakeup.cpp (cross-thread wake-ups), posix_library.cpp
+// (libraries loaded on first use), posix_error.cpp (errno
 // as FL_E* codes and messages), and per system either
 // the Linux files (linux_proc.cpp: /proc liveness; linux_held.cpp:
 // /proc/locks; linux_watch.cpp: inotify) or the portable POSIX fallbacks
@@ -175,6 +176,14 @@ private:
     HeldIndex() = default;
     std::unique_ptr<Table> table_;
 };
+
+// --- libraries loaded on first use -----------------------------------------
+
+// Load a shared library by file name ("libcurl.so.4"); nullptr with *err
+// set when it cannot be loaded.  Never unloaded.
+void *load_library(const char *name, std::string *err);
+// The address of `symbol` in a library from load_library(), or nullptr.
+void *library_symbol(void *lib, const char *symbol);
 
 // --- processes and host -----------------------------------------------------
 

@@ -49,6 +49,8 @@ int main(void)
     FIELD(fl_lock_info, foreign, ", ");
     FIELD(fl_lock_info, kind, ", ");
     FIELD(fl_lock_info, other_host, ", ");
+    FIELD(fl_lock_info, fencing_token, ", ");
+    FIELD(fl_lock_info, lease_ttl_ms, ", ");
     printf("}}");
     begin("fl_scan_error", sizeof(fl_scan_error));
     FIELD(fl_scan_error, struct_size, "");

@@ -34,7 +34,7 @@ from ._monitor import (
 )
 from ._batch import BatchResults, FileResult, process_files
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 __all__ = [
     "FileLock", "LockError", "ConfigError", "is_file_locked", "wait_for_lock_release",
     "get_lock_holder_pid", "is_process_running", "get_locked_files", "get_lock_age",
@@ -47,7 +47,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def library_version() -> str:
-    """The loaded C library's version, e.g. "1.1.0"."""
+    """The loaded C library's version, e.g. "1.2.0"."""
     return _n.version()
 
 

@@ -48,7 +48,7 @@ pub const FL_LIB_VERSION_MAJOR: c_int = 1;
 pub const FL_LIB_VERSION_MINOR: c_int = 1;
 pub const FL_LIB_VERSION_PATCH: c_int = 0;
 /// The header version these declarations follow (MAJOR*10000 + MINOR*100 + PATCH).
-pub const FL_LIB_VERSION_NUMBER: c_int = 10100;
+pub const FL_LIB_VERSION_NUMBER: c_int = 10200;
 
 // Return codes (fl_error).
 pub const FL_OK: c_int = 0;

@@ -225,7 +225,7 @@ pub fn lock_path_for(target: impl AsRef<Path>) -> Result<PathBuf> {
     Ok(p)
 }
 
-/// The loaded library's version string, e.g. "1.1.0".
+/// The loaded library's version string, e.g. "1.2.0".
 ///
 /// ```
 /// assert!(filelock::library_version().starts_with("1."));
