@@ -162,7 +162,12 @@ FL_API int fl_cleanup_for_targets(const char *const *targets, size_t count, cons
             list.emplace_back(targets[i]);
         }
         filelock::CleanReport report;
-        filelock::cleanup_for_targets(list, filelock::capi::options_of(opts), threshold_ms, &report);
+        const filelock::Options &o = filelock::capi::options_of(opts);
+        const filelock::Backend *backend = nullptr;
+        if (int rc = filelock::backend_for(o, &backend); rc != FL_OK) return rc;
+        // Only lock files go stale; an etcd holder's lease expires by itself.
+        if (std::string(backend->name()) == "file")
+            filelock::cleanup_for_targets(list, o, threshold_ms, &report);
         *out = filelock::capi::new_clean_report(report);
         return FL_OK;
     });

@@ -10,6 +10,7 @@
 
 #include "batch_view.hpp"
 #include "child.hpp"
+#include "backend.hpp"
 #include "commands.hpp"
 #include "filelock.hpp"
 #include "lockhandle.hpp"
@@ -50,6 +51,7 @@ const char *const kHelp =
     "  128+N interrupted by signal N; 64/66/78 as below.\n";
 
 struct BatchArgs {
+    std::string backend;
     std::vector<std::string> files;
     std::string files_from;
     size_t workers = 0;
@@ -158,8 +160,12 @@ int run_batch(Context &ctx, BatchArgs &a, const std::vector<std::string> &comman
     }
     if (!ctx.cfg.flag("enabled", true))
         warn(ctx, "locking is disabled by the configuration (enabled: false)");
+    std::string backend;
+    if (int rc = apply_backend(ctx, a.backend, &backend); rc != kExitOk) return rc;
 
-    if (ctx.cfg.flag("enabled", true) && ctx.cfg.flag("cleanup_stale_locks", false)) {
+    // Lock files only: an etcd holder that crashed leaves a lease that expires.
+    if (is_file_backend(backend) && ctx.cfg.flag("enabled", true) &&
+        ctx.cfg.flag("cleanup_stale_locks", false)) {
         // Done here rather than by fl_batch_run, so that what it removes is said.
         OptionsPtr opts;
         if (options_from_config(ctx, &opts) == FL_OK) cleanup_at_start(ctx, a.files, opts.get());
@@ -220,6 +226,7 @@ Command add_batch(CLI::App &app)
         sub->add_flag("--stop-on-failure", args->stop_on_failure,
                         "Start no more files after one fails (the rest: cancelled)");
         sub->add_flag("--json", args->json, "Print per-file results as JSON");
+        add_backend_option(sub, &args->backend);
     };
     c.run = [args](Context &ctx, const std::vector<std::string> &tail) {
         return run_batch(ctx, *args, tail);

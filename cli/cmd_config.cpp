@@ -32,7 +32,8 @@ const char *const kHelp =
 const char *const kKeys[] = {"enabled",           "timeout_seconds",       "retry_attempts",
                              "retry_delay_seconds", "cleanup_stale_locks", "stale_threshold_hours",
                              "poll_interval_seconds", "remove_lock_files", "lock_file_mode",
-                             "lock_directory",     "shared",                "tag"};
+                             "lock_directory",     "shared",                "tag",
+                             "backend",            "lease_ttl_seconds"};
 
 std::string get(fl_config *c, const char *key)
 {

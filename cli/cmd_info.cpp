@@ -2,6 +2,7 @@
 // file, and why it is or is not stale.
 #include <cstdio>
 
+#include "backend.hpp"
 #include "commands.hpp"
 #include "filelock.hpp"
 #include "lockhandle.hpp"
@@ -22,12 +23,17 @@ const char *const kHelp =
     "  object: \"schema\": 1, \"command\": \"info\", the keys of a lock in 'status --json',\n"
     "  and threshold_hours.\n"
     "  No lock file: exit 66 (the target is not locked).  Not a regular file (symlink,\n"
-    "  FIFO, directory): never read, reported as an error, exit 71.\n";
+    "  FIFO, directory): never read, reported as an error, exit 71.\n\n"
+    "ETCD\n"
+    "  With --backend etcd://... (or the backend key), PATH is a lock's name: its first\n"
+    "  holder's fields, its fencing token and lease, then the queue (holders and\n"
+    "  waiters in order).  The JSON adds \"backend\" and \"queue\".  No holder: exit 66.\n";
 
 struct InfoArgs {
     std::string path;
     std::optional<double> max_age_hours;
     bool json = false;
+    std::string backend;
 };
 
 bool ends_with(const std::string &s, const std::string &suffix)
@@ -66,9 +72,12 @@ void print_human(const Context &ctx, const fl_lock_info &i, int64_t threshold_ms
     field(ctx, "lock file", printable(i.lock_path));
     field(ctx, "target", or_dash(i.target_path));
     field(ctx, "state", state_name(s), state_colour(s));
-    field(ctx, "held", i.held == 1 ? "yes, the OS lock is taken now"
-                       : i.held == 0 ? "no, nobody holds the OS lock"
-                                     : "cannot tell");
+    if (leased(i))
+        field(ctx, "held", i.held == 1 ? "yes, this key holds the lock" : "no, this key waits in the queue");
+    else
+        field(ctx, "held", i.held == 1 ? "yes, the OS lock is taken now"
+                           : i.held == 0 ? "no, nobody holds the OS lock"
+                                         : "cannot tell");
     field(ctx, "holder", holder_name(i.holder));
     field(ctx, "pid", i.pid > 0 ? std::to_string(i.pid) : "-");
     field(ctx, "host", or_dash(i.host));
@@ -81,12 +90,54 @@ void print_human(const Context &ctx, const fl_lock_info &i, int64_t threshold_ms
     field(ctx, "tag", or_dash(i.tag));
     field(ctx, "stale", std::string(i.stale ? "yes" : "no") + " (threshold " + span_text(threshold_ms) + ")");
     field(ctx, "reason", printable(i.reason));
+    if (leased(i)) {
+        field(ctx, "token", std::to_string(i.fencing_token));
+        field(ctx, "lease", i.lease_ttl_ms >= 0 ? span_text(i.lease_ttl_ms) + " left" : "-");
+    }
+}
+
+// One lock of a backend with names (etcd): its queue.
+int info_backend(Context &ctx, const InfoArgs &a, const std::string &backend, int64_t threshold)
+{
+    fl_scan_options *so = nullptr;
+    int rc = fl_scan_options_new(&so);
+    fl::scan_options_ptr sop(so);
+    fl_lock_list *raw = nullptr;
+    if (rc == FL_OK) rc = fl_scan_options_set_backend(so, backend.c_str());
+    if (rc == FL_OK) rc = fl_scan(a.path.c_str(), so, &raw);
+    fl::lock_list_ptr list(raw);
+    if (rc != FL_OK) return fail(ctx, rc);
+    if (list->count == 0) {
+        error(ctx, "no lock " + printable(a.path) + " at " + printable(backend) + " (it is not locked)");
+        return kExitNoInput;
+    }
+    const fl_lock_info &first = *list->items[0];
+    if (a.json) {
+        nlohmann::ordered_json j = json_doc("info");
+        j.update(lock_json(first));
+        j["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
+        j["backend"] = backend;
+        nlohmann::ordered_json q = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < list->count; ++i) q.push_back(lock_json(*list->items[i]));
+        j["queue"] = q;
+        print_json(j);
+        return kExitOk;
+    }
+    print_human(ctx, first, threshold);
+    Table t({"STATE", "AGE", "PID", "HOST", "NAME", "NOTE"});
+    for (size_t i = 0; i < list->count; ++i) t.add(lock_row(*list->items[i], threshold, false));
+    std::printf("%-12s\n", "queue");
+    t.print(stdout, ctx.colour_out);
+    return kExitOk;
 }
 
 int run_info(Context &ctx, const InfoArgs &a)
 {
     int64_t threshold = 0;
     if (int rc = resolve_threshold(ctx, a.max_age_hours, &threshold); rc != kExitOk) return rc;
+    std::string backend;
+    if (int rc = apply_backend(ctx, a.backend, &backend); rc != kExitOk) return rc;
+    if (!is_file_backend(backend)) return info_backend(ctx, a, backend, threshold);
     std::string lock_path;
     int rc = lock_path_of(ctx, a.path, &lock_path);
     fl_lock_info *raw = nullptr;
@@ -124,6 +175,7 @@ Command add_info(CLI::App &app)
                           "Stale threshold in hours (default: stale_threshold_hours, 1)")
             ->type_name("H");
         sub->add_flag("--json", args->json, "Print one JSON object");
+        add_backend_option(sub, &args->backend);
     };
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_info(ctx, *args); };
     return c;

@@ -2,10 +2,13 @@
 // COMMAND runs, like flock(1) (whose flags it takes) but with the filelock
 // protocol.
 #include <cerrno>
+#include <atomic>
+#include <csignal>
 #include <cstring>
 #include <memory>
 
 #include "child.hpp"
+#include "backend.hpp"
 #include "commands.hpp"
 #include "lockhandle.hpp"
 #include "output.hpp"
@@ -53,6 +56,13 @@ const char *const kHelp =
     "  lock files from the working directory and from the lock file's directory (not\n"
     "  descending), and says on stderr what it removed.  With enabled: false in the\n"
     "  configuration, COMMAND runs without a lock (a warning says so).\n\n"
+    "ETCD (MULTI-HOST)\n"
+    "  --backend etcd://HOST:PORT[,HOST:PORT...]/PREFIX (or the backend key): FILE is the\n"
+    "  lock's name (the same string on every host) and nothing is created on disk.\n"
+    "  COMMAND gets FILELOCK_FENCING_TOKEN, a number larger for every later holder: pass\n"
+    "  it to what COMMAND writes to, so that a holder that lost the lock is refused.  If\n"
+    "  the lease is lost while COMMAND runs (filelock was paused or cut off from etcd),\n"
+    "  COMMAND is sent SIGTERM and run exits 75.\n\n"
     "SAFETY\n"
     "  An existing lock file that is not a lock file (a Cargo.lock, JSON, a binary) or\n"
     "  that has other hard links is never written or removed: exit 71, nothing touched.\n\n"
@@ -63,6 +73,7 @@ const char *const kHelp =
     "  --lock-file, or --keep): the file then stays, and both exclude each other.\n";
 
 struct RunArgs {
+    std::string backend;
     std::string file;
     std::string timeout;
     std::string wait;
@@ -79,6 +90,16 @@ struct RunArgs {
     std::string tag;
 };
 
+// A leased lock (etcd) lost while COMMAND runs: COMMAND is told to stop.
+std::atomic<pid_t> g_child{0};
+std::atomic<bool> g_lost{false};
+
+void on_lost(const char *, int64_t, void *)
+{
+    g_lost = true;
+    if (pid_t pid = g_child.load(); pid > 0) ::kill(pid, SIGTERM);
+}
+
 int start_failed(const Context &ctx, const std::string &cmd, int err)
 {
     error(ctx, "cannot run '" + cmd + "': " + std::strerror(err));
@@ -90,8 +111,11 @@ int run_child(const Context &ctx, SignalForwarder &fw, const std::vector<std::st
 {
     pid_t pid = 0;
     if (int err = fw.spawn(command, &pid); err != 0) return start_failed(ctx, command[0], err);
+    g_child = pid;
+    if (g_lost) ::kill(pid, SIGTERM);  // lost before the child was known
     detail(ctx, "started " + command[0] + " (pid " + std::to_string(pid) + ")");
     const int status = fw.wait(pid);
+    g_child = 0;
     const int code = exit_code_of(status);
     detail(ctx, command[0] + " exited with status " + std::to_string(code));
     return code;
@@ -144,8 +168,11 @@ int run_run(Context &ctx, const RunArgs &a, const std::vector<std::string> &tail
         return run_child(ctx, fw, command);
     }
 
+    std::string backend;
+    if (int b = apply_backend(ctx, a.backend, &backend); b != kExitOk) return b;
     OptionsPtr opts;
     int rc = options_from_config(ctx, &opts);
+    if (rc == FL_OK) rc = fl_options_set_lost_callback(opts.get(), on_lost, nullptr);
     if (rc == FL_OK) rc = fl_options_set_shared(opts.get(), a.shared ? 1 : 0);
     if (rc == FL_OK && a.keep) rc = fl_options_set_remove_on_release(opts.get(), 0);
     if (rc == FL_OK && explicit_file) rc = fl_options_set_remove_on_release(opts.get(), 0);
@@ -168,9 +195,19 @@ int run_run(Context &ctx, const RunArgs &a, const std::vector<std::string> &tail
     if (rc != FL_OK) return fail(ctx, rc);
     detail(ctx, std::string("holding ") + (a.shared ? "shared" : "exclusive") + " lock " +
                     fl_lock_path(lock.get()));
+    int64_t token = 0;
+    if (fl_lock_fencing_token(lock.get(), &token) == FL_OK)
+        ::setenv("FILELOCK_FENCING_TOKEN", std::to_string(token).c_str(), 1);
 
     const int code = run_child(ctx, fw, command);
 
+    if (g_lost) {
+        fl_release(lock.get());
+        error(ctx, "the lock " + std::string(fl_lock_path(lock.get())) + " was lost while '" + command[0] +
+                       "' ran (its lease expired; fencing token " + std::to_string(token) +
+                       "); it was sent SIGTERM");
+        return kExitTimeout;
+    }
     if (int rel = fl_release(lock.get()); rel != FL_OK)
         warn(ctx, "releasing the lock: " + last_error(rel));
     lock.reset();
@@ -191,6 +228,7 @@ Command add_run(CLI::App &app)
     c.populate = [sub, args] {
         sub->add_option("FILE", args->file,
                           "The file to lock: FILE.lock beside it, or FILE itself if it ends in .lock");
+        add_backend_option(sub, &args->backend);
         sub->add_option("--lock-file", args->lock_file, "Lock this file itself (created if missing, kept)")
             ->type_name("PATH");
         sub->add_flag("-n,--nonblock", args->nonblock, "Fail at once if the lock is busy (flock -n)");

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <optional>
 
+#include "backend.hpp"
 #include "commands.hpp"
 #include "filelock.hpp"
 #include "lockview.hpp"
@@ -38,26 +39,39 @@ const char *const kHelp =
     "  \"summary\": {total, held, stale, free, unknown, errors}, \"errors\": [{path,\n"
     "  message, code}]} (docs/cli-output.schema.json).\n"
     "  Unreadable directories are reported on stderr and give exit status 1; lock files\n"
-    "  released or removed while the scan runs are not errors.\n";
+    "  released or removed while the scan runs are not errors.\n\n"
+    "ETCD\n"
+    "  With --backend etcd://... (or the backend key), the locks under the URL's prefix\n"
+    "  (NAME: that lock only), one row per holder and waiter in queue order: STATE is\n"
+    "  held or waiting, NOTE the fencing token and the lease's time left.  The JSON\n"
+    "  adds \"backend\", and per lock fencing_token and lease_ttl_seconds.\n";
 
 std::string plural(size_t n, const char *one, const char *many)
 {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-// How many lock files are in each State (held, stale, free, unknown).
-std::array<size_t, 4> count_states(const fl_lock_list &list)
+// How many lock files are in each State (held, stale, free, unknown, waiting).
+std::array<size_t, kStateCount> count_states(const fl_lock_list &list)
 {
-    std::array<size_t, 4> n{};
+    std::array<size_t, kStateCount> n{};
     for (size_t i = 0; i < list.count; ++i) ++n[static_cast<size_t>(lock_state(*list.items[i]))];
     return n;
 }
 
 void print_summary(const Context &ctx, const ScanArgs &a, const fl_lock_list &list,
-                   int64_t threshold_ms)
+                   int64_t threshold_ms, const std::string &backend)
 {
-    const std::array<size_t, 4> n = count_states(list);
+    const std::array<size_t, kStateCount> n = count_states(list);
     std::string s;
+    if (!is_file_backend(backend)) {
+        const std::string where = printable(backend) + (a.name.empty() ? "" : " " + printable(a.name));
+        s = list.count == 0 ? "no locks at " + where
+                            : plural(list.count, "key", "keys") + " at " + where + ": " +
+                                  std::to_string(n[0]) + " held, " + std::to_string(n[4]) + " waiting";
+        std::printf("%s\n", paint(ctx.colour_out, sgr::kBold, s).c_str());
+        return;
+    }
     if (list.count == 0) {
         s = "no lock files under " + printable(a.directory);
     } else {
@@ -115,9 +129,18 @@ int status_once(Context &ctx, const ScanArgs &a, bool watch)
 {
     int64_t threshold = 0;
     if (int rc = resolve_threshold(ctx, a.max_age_hours, &threshold); rc != kExitOk) return rc;
+    std::string backend;
+    if (int rc = apply_backend(ctx, a.backend, &backend); rc != kExitOk) return rc;
+    const bool files = is_file_backend(backend);
+    if (files && !a.name.empty()) {
+        error(ctx, "NAME is for --backend etcd://...; for lock files use -d DIR");
+        return kExitUsage;
+    }
     ScanOptionsPtr so = make_scan_options(a, threshold, false);
+    if (so && !files) fl_scan_options_set_backend(so.get(), backend.c_str());
     fl_lock_list *raw = nullptr;
-    int rc = so ? fl_scan(a.directory.c_str(), so.get(), &raw) : FL_ENOMEM;
+    const std::string &where = files ? a.directory : a.name;
+    int rc = so ? fl_scan(where.c_str(), so.get(), &raw) : FL_ENOMEM;
     if (rc != FL_OK) return fail(ctx, rc);
     fl::lock_list_ptr list(raw);
 
@@ -125,20 +148,21 @@ int status_once(Context &ctx, const ScanArgs &a, bool watch)
         nlohmann::ordered_json locks = nlohmann::ordered_json::array(), errors = nlohmann::ordered_json::array();
         for (size_t i = 0; i < list->count; ++i) locks.push_back(lock_json(*list->items[i]));
         for (size_t i = 0; i < list->error_count; ++i) errors.push_back(error_json(*list->errors[i]));
-        const std::array<size_t, 4> n = count_states(*list);
+        const std::array<size_t, kStateCount> n = count_states(*list);
         nlohmann::ordered_json doc = json_doc(ctx.command.c_str());
-        doc["directory"] = a.directory;
+        doc["directory"] = files ? a.directory : a.name;
+        if (!files) doc["backend"] = backend;
         doc["threshold_hours"] = static_cast<double>(threshold) / 3600000.0;
         doc["locks"] = locks;
         doc["summary"] = {{"total", list->count}, {"held", n[0]}, {"stale", n[1]}, {"free", n[2]},
-                          {"unknown", n[3]}, {"errors", list->error_count}};
+                          {"unknown", n[3]}, {"waiting", n[4]}, {"errors", list->error_count}};
         doc["errors"] = errors;
         print_json(doc);
     } else {
         // The live view adds waiters, where the OS lists them.
         std::optional<Waiters> waiters;
         std::vector<std::string> headers = {"STATE", "AGE", "PID", "HOST", "TARGET", "NOTE"};
-        if (watch) {
+        if (watch && files) {
             waiters.emplace();
             headers.insert(headers.begin() + 4, "WAITING");
         }
@@ -156,7 +180,7 @@ int status_once(Context &ctx, const ScanArgs &a, bool watch)
             for (size_t i = 0; i < list->count; ++i)
                 std::printf("  %s: %s\n", printable(list->items[i]->lock_path).c_str(),
                             printable(list->items[i]->reason).c_str());
-        if (watch || !ctx.g.quiet) print_summary(ctx, a, *list, threshold);
+        if (watch || !ctx.g.quiet) print_summary(ctx, a, *list, threshold, backend);
     }
     std::fflush(stdout);
     report_scan_errors(ctx, list->errors, list->error_count);
@@ -174,6 +198,9 @@ Command add_status(CLI::App &app)
     CLI::App *sub = c.app;
     c.populate = [sub, args] {
         add_scan_options(sub, *args);
+        add_backend_option(sub, &args->backend);
+        sub->add_option("NAME", args->name, "With --backend: one lock's holder and waiters")
+            ->type_name("NAME");
         sub->add_option("--watch", args->watch_seconds, "Redraw every SEC seconds (default 2) until interrupted")
             ->type_name("SEC")
             ->expected(0, 1)

@@ -2,6 +2,7 @@
 // without taking the lock.
 #include <memory>
 
+#include "backend.hpp"
 #include "commands.hpp"
 #include "lockhandle.hpp"
 #include "output.hpp"
@@ -14,17 +15,21 @@ const char *const kHelp =
     "Wait until nobody holds FILE's lock, without taking it, and exit 0.  Nothing is\n"
     "created or changed.  --timeout SEC: 0 = check once ('is it free now?'); 'inf' = no\n"
     "limit; default timeout_seconds (30).  Still locked at the deadline: exit 75.\n"
-    "Prints nothing on success (with --verbose: how long it waited).\n";
+    "Prints nothing on success (with --verbose: how long it waited).\n"
+    "With --backend etcd://...: FILE is the lock's name; waits until it has no holder.\n";
 
 struct WaitArgs {
     std::string file;
     std::string timeout;
+    std::string backend;
 };
 
 int run_wait(Context &ctx, const WaitArgs &a)
 {
     int64_t timeout_ms = 0;
     if (int rc = resolve_timeout(ctx, a.timeout, &timeout_ms); rc != kExitOk) return rc;
+    std::string backend;
+    if (int rc = apply_backend(ctx, a.backend, &backend); rc != kExitOk) return rc;
     OptionsPtr opts;
     int rc = options_from_config(ctx, &opts);
     if (rc != FL_OK) return fail(ctx, rc);
@@ -52,6 +57,7 @@ Command add_wait(CLI::App &app)
         sub->add_option("-t,--timeout", args->timeout,
                           "Seconds to wait (0: check once; inf: no limit)")
             ->type_name("SEC");
+        add_backend_option(sub, &args->backend);
     };
     c.run = [args](Context &ctx, const std::vector<std::string> &) { return run_wait(ctx, *args); };
     return c;

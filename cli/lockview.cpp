@@ -7,8 +7,15 @@
 namespace flcli {
 
 
+bool leased(const fl_lock_info &info)
+{
+    return info.struct_size >= offsetof(fl_lock_info, lease_ttl_ms) + sizeof(info.lease_ttl_ms) &&
+           info.fencing_token >= 0;
+}
+
 State lock_state(const fl_lock_info &info)
 {
+    if (leased(info)) return info.held == 1 ? State::Held : State::Waiting;
     if (info.foreign) return State::Unknown;
     if (info.held == 1) return State::Held;
     if (info.stale) return State::Stale;
@@ -22,6 +29,7 @@ const char *state_name(State s)
     case State::Held: return "held";
     case State::Stale: return "stale";
     case State::Free: return "free";
+    case State::Waiting: return "waiting";
     default: return "unknown";
     }
 }
@@ -32,6 +40,7 @@ const char *state_colour(State s)
     case State::Held: return sgr::kGreen;
     case State::Stale: return sgr::kRed;
     case State::Free: return nullptr;
+    case State::Waiting: return sgr::kYellow;
     default: return sgr::kMagenta;
     }
 }
@@ -54,6 +63,11 @@ std::string odd_kind(const fl_lock_info &info)
 
 std::string short_note(const fl_lock_info &info, int64_t threshold_ms)
 {
+    if (leased(info)) {
+        std::string n = "token " + std::to_string(info.fencing_token);
+        if (info.lease_ttl_ms >= 0) n += ", lease " + span_text(info.lease_ttl_ms) + " left";
+        return n;
+    }
     const std::string kind = odd_kind(info);
     if (!kind.empty()) return kind + ", not a lock file";
     if (info.foreign) return "not a lock file (never removed)";
@@ -97,6 +111,10 @@ nlohmann::ordered_json lock_json(const fl_lock_info &info)
     j["size_bytes"] = info.size_bytes;
     const std::string kind = odd_kind(info);
     j["kind"] = kind.empty() ? "regular file" : kind;
+    if (leased(info)) {
+        j["fencing_token"] = info.fencing_token;
+        j["lease_ttl_seconds"] = info.lease_ttl_ms >= 0 ? json(seconds(info.lease_ttl_ms)) : json(nullptr);
+    }
     return j;
 }
 

@@ -16,7 +16,12 @@ namespace flcli {
 // free: not held and not stale (holder still running, or younger than the
 // threshold).  unknown: cannot be judged (another host, unreadable record,
 // not a regular file, or held-ness undeterminable) - never removed.
-enum class State { Held, Stale, Free, Unknown };
+// Waiting: a queued waiter, as a backend with a queue (etcd) lists them.
+enum class State { Held, Stale, Free, Unknown, Waiting };
+constexpr size_t kStateCount = 5;
+
+// An entry of a leased backend (etcd): it has a fencing token.
+bool leased(const fl_lock_info &info);
 
 State lock_state(const fl_lock_info &info);
 const char *state_name(State s);

@@ -20,6 +20,8 @@ struct ScanArgs {
     bool cross_filesystems = false;
     bool json = false;
     double watch_seconds = -1;  // status --watch [SEC]; < 0: once
+    std::string backend;        // status --backend URL
+    std::string name;           // status NAME: one lock of a backend with names
 };
 
 struct CleanArgs {

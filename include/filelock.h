@@ -743,7 +743,9 @@ FL_API int fl_remove_if_stale(const char *lock_path, int64_t threshold_ms);
  *        protocol of fl_cleanup_stale_locks()) in the working directory and
  *        in every directory that holds a lock file of @p targets (the lock
  *        directory of @p opts, or each target's own directory), each
- *        without descending.
+ *        without descending.  With a backend other than lock files in
+ *        @p opts (etcd: a crashed holder's lease expires by itself) it
+ *        removes nothing and reports nothing.
  * @param targets  @p count target paths (may be 0: the working directory only).
  * @param[out] out the merged report; a directory that could not be scanned
  *                 is an entry in its errors, not a failure.

@@ -138,6 +138,8 @@ Options Config::to_options() const
     }
     o.tag = tag;
     o.file.lock_dir = lock_directory;
+    o.backend = backend;
+    o.lease.ttl_ms = lease_ttl_ms;
     return o;
 }
 
@@ -156,9 +158,10 @@ void warn_unknown_env()
         if (std::any_of(kKeys, kKeys + kKeyCount,
                         [&](const KeyDef &k) { return k.name == key; }))
             continue;
-        // Not settings, but known names: the CLI's config file, and where
-        // the Rust binding's build finds the library.
-        if (key == "config" || key == "lib_dir" || key == "static") continue;
+        // Not settings, but known names: the CLI's config file, where the
+        // Rust binding's build finds the library, and the fencing token
+        // `filelock run` gives its command.
+        if (key == "config" || key == "lib_dir" || key == "static" || key == "fencing_token") continue;
         {
             std::lock_guard<std::mutex> g(mu);
             if (!warned.insert(std::string(name)).second) continue;

@@ -35,6 +35,8 @@ struct Config {
     std::string lock_directory;          // "" = beside each target
     bool shared = false;                 // shared (read) locks
     std::string tag;                     // label written to records
+    std::string backend;                 // "" lock files, or an etcd:// URL
+    int64_t lease_ttl_ms = 10000;        // lease_ttl_seconds (etcd)
 
     // Lock options carrying this config's lock settings.
     Options to_options() const;
@@ -46,6 +48,7 @@ constexpr double kMaxTimeoutSeconds = 604800;     // 1 week
 constexpr double kMaxRetryDelaySeconds = 86400;   // 1 day
 constexpr double kMaxStaleThresholdHours = 8760;  // 1 year
 constexpr double kMaxPollIntervalSeconds = 3600;  // check_poll_interval_ms
+constexpr double kMaxLeaseTtlSeconds = 86400;     // check_lease_ttl_ms
 constexpr int64_t kMaxRetryAttempts = 1000;
 
 // Name of the section inside a (possibly larger) YAML document.

@@ -3,6 +3,8 @@
 // set, read back, suggested for a typo, or read as milliseconds or a bool.
 #include "config_keys.hpp"
 
+#include "engine.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -10,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine.hpp"
 #include "error.hpp"
 #include "filelock.h"
 
@@ -34,6 +37,10 @@ const KeyDef kKeys[] = {
     {.name = "lock_directory", .kind = Kind::Text, .text = &Config::lock_directory},
     {.name = "shared", .kind = Kind::Bool, .flag = &Config::shared},
     {.name = "tag", .kind = Kind::Text, .text = &Config::tag},
+    // check_lease_ttl_ms() allows 1 s .. 1 day.
+    {.name = "backend", .kind = Kind::Text, .text = &Config::backend},
+    {.name = "lease_ttl_seconds", .kind = Kind::Seconds, .max = kMaxLeaseTtlSeconds,
+     .max_note = "1 day", .min_nonzero = 1, .num = &Config::lease_ttl_ms},
 };
 
 const size_t kKeyCount = sizeof kKeys / sizeof kKeys[0];
@@ -76,6 +83,7 @@ std::string apply_text(const KeyDef &k, const Scalar &v, Config &c)
 {
     std::string text = v.null ? std::string() : v.text;
     if (k.text == &Config::tag && check_tag(text) != FL_OK) return last_error();
+    if (k.text == &Config::backend && check_backend(text) != FL_OK) return last_error();
     if (text.find('\0') != std::string::npos) return "contains a NUL byte";
     c.*k.text = std::move(text);
     return {};

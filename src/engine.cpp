@@ -4,6 +4,7 @@
 #include "file/file_backend.hpp"
 #ifdef FILELOCK_HAVE_ETCD
 #include "etcd/etcd_backend.hpp"
+#include "etcd/url.hpp"
 #endif
 
 namespace filelock {
@@ -24,6 +25,19 @@ int backend_for(const std::string &b, const Backend **out)
 #else
     return fail(FL_ENOTSUP, "lock backend '" + scheme + "' is not part of this build (known: file)");
 #endif
+}
+
+int check_backend(const std::string &name)
+{
+    const Backend *b = nullptr;
+    if (int rc = backend_for(name, &b); rc != FL_OK) return rc;
+#ifdef FILELOCK_HAVE_ETCD
+    if (b == &etcd_backend()) {
+        etcd::Target t;
+        return etcd::parse_url(name, &t);
+    }
+#endif
+    return FL_OK;
 }
 
 } // namespace filelock

@@ -105,6 +105,10 @@ public:
     virtual int list(const std::string &where, const ScanOptions &opts, ScanResult *out) const = 0;
 };
 
+// Is `name` a backend this build has, well formed (an etcd URL that
+// parses)?  FL_OK, FL_ENOTSUP or FL_EINVAL with a message.
+int check_backend(const std::string &name);
+
 // The backend `name` names ("" or "file": lock files; "etcd://...").
 // FL_ENOTSUP with a message for a backend this build does not have.
 int backend_for(const std::string &name, const Backend **out);

@@ -23,12 +23,15 @@ var (
 	ErrInternal     = errors.New("filelock: internal error")
 	ErrConfig       = errors.New("filelock: invalid configuration")
 	ErrCanceled     = errors.New("filelock: operation cancelled")
+	ErrLost         = errors.New("filelock: lock was lost")
+	ErrUnavailable  = errors.New("filelock: lock service unavailable")
 )
 
 var sentinels = map[int]error{
 	-1: ErrBusy, -2: ErrTimeout, -3: ErrDeadlock, -4: ErrForked, -5: ErrInvalid,
 	-6: ErrNotFound, -7: ErrPermission, -8: ErrUnsafe, -9: ErrIO, -10: ErrNotSupported,
-	-11: ErrNoMemory, -12: ErrInternal, -13: ErrConfig, -14: ErrCanceled,
+	-11: ErrNoMemory, -12: ErrInternal, -13: ErrConfig, -14: ErrCanceled, -15: ErrLost,
+	-16: ErrUnavailable,
 }
 
 // Error is a failed library call: its code (a negative FL_E* value), the

@@ -48,17 +48,19 @@ bool same(const Config &a, const Config &b)
            a.stale_threshold_ms == b.stale_threshold_ms &&
            a.poll_interval_ms == b.poll_interval_ms && a.remove_lock_files == b.remove_lock_files &&
            a.lock_file_mode == b.lock_file_mode && a.lock_file_mode_set == b.lock_file_mode_set &&
-           a.lock_directory == b.lock_directory && a.shared == b.shared && a.tag == b.tag;
+           a.lock_directory == b.lock_directory && a.shared == b.shared && a.tag == b.tag &&
+           a.backend == b.backend && a.lease_ttl_ms == b.lease_ttl_ms;
 }
 
 } // namespace
 
-TEST_F(ConfigSources, KeysAreTheDocumentedTwelve)
+TEST_F(ConfigSources, KeysAreTheDocumentedFourteen)
 {
     std::vector<std::string_view> want = {
         "enabled", "timeout_seconds", "retry_attempts", "retry_delay_seconds",
         "cleanup_stale_locks", "stale_threshold_hours", "poll_interval_seconds",
-        "remove_lock_files", "lock_file_mode", "lock_directory", "shared", "tag"};
+        "remove_lock_files", "lock_file_mode", "lock_directory", "shared", "tag",
+        "backend", "lease_ttl_seconds"};
     EXPECT_EQ(config_keys(), want);
 }
 

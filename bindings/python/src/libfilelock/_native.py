@@ -33,6 +33,8 @@ ENOMEM = -11
 EINTERNAL = -12
 ECONFIG = -13
 ECANCELED = -14
+ELOST = -15
+EUNAVAIL = -16
 WAIT_FOREVER = -1
 WAIT_DEFAULT = -2
 
@@ -90,6 +92,8 @@ class LockInfo(ctypes.Structure):
         ("foreign", ctypes.c_int32),
         ("kind", _str),
         ("other_host", ctypes.c_int32),
+    ("fencing_token", ctypes.c_int64),
+    ("lease_ttl_ms", ctypes.c_int64),
     ]
 
 

@@ -66,6 +66,8 @@ pub const FL_ENOMEM: c_int = -11;
 pub const FL_EINTERNAL: c_int = -12;
 pub const FL_ECONFIG: c_int = -13;
 pub const FL_ECANCELED: c_int = -14;
+pub const FL_ELOST: c_int = -15;
+pub const FL_EUNAVAIL: c_int = -16;
 
 // fl_acquire timeouts.
 pub const FL_WAIT_FOREVER: i64 = -1;
@@ -119,6 +121,8 @@ pub struct fl_lock_info {
     pub foreign: i32,
     pub kind: *const c_char,
     pub other_host: i32,
+    pub fencing_token: i64,
+    pub lease_ttl_ms: i64,
 }
 
 /// One problem met during a scan or cleanup.
@@ -185,6 +189,8 @@ pub struct fl_batch_results {
     pub wall_us: i64,
 }
 
+pub type fl_lost_cb =
+    Option<unsafe extern "C" fn(lock_path: *const c_char, fencing_token: i64, user_data: *mut c_void)>;
 pub type fl_log_cb = Option<unsafe extern "C" fn(level: c_int, message: *const c_char, user_data: *mut c_void)>;
 pub type fl_batch_process_cb = Option<unsafe extern "C" fn(path: *const c_char, user_data: *mut c_void) -> c_int>;
 pub type fl_batch_progress_cb = Option<unsafe extern "C" fn(done: usize, total: usize, user_data: *mut c_void)>;
@@ -214,6 +220,8 @@ extern "C" {
     pub fn fl_options_set_create_mode(opts: *mut fl_options, mode: u32) -> c_int;
     pub fn fl_options_set_defer_path_errors(opts: *mut fl_options, defer: c_int) -> c_int;
     pub fn fl_options_set_backend(opts: *mut fl_options, backend: *const c_char) -> c_int;
+    pub fn fl_options_set_lease_ttl_ms(opts: *mut fl_options, ttl_ms: i64) -> c_int;
+    pub fn fl_options_set_lost_callback(opts: *mut fl_options, cb: fl_lost_cb, user_data: *mut c_void) -> c_int;
     pub fn fl_options_set_cancel(opts: *mut fl_options, cancel: *mut fl_cancel) -> c_int;
 
     // Cancellation.
@@ -230,6 +238,8 @@ extern "C" {
     pub fn fl_acquire(lock: *mut fl_lock, timeout_ms: i64) -> c_int;
     pub fn fl_release(lock: *mut fl_lock) -> c_int;
     pub fn fl_lock_is_held(lock: *const fl_lock) -> c_int;
+    pub fn fl_lock_check(lock: *mut fl_lock) -> c_int;
+    pub fn fl_lock_fencing_token(lock: *const fl_lock, out: *mut i64) -> c_int;
     pub fn fl_lock_path(lock: *const fl_lock) -> *const c_char;
     pub fn fl_lock_target_path(lock: *const fl_lock) -> *const c_char;
     pub fn fl_lock_path_for(target_path: *const c_char, opts: *const fl_options, out: *mut *mut c_char) -> c_int;
@@ -252,6 +262,7 @@ extern "C" {
     pub fn fl_scan_options_set_cross_filesystems(opts: *mut fl_scan_options, cross: c_int) -> c_int;
     pub fn fl_scan_options_set_stale_threshold_ms(opts: *mut fl_scan_options, threshold_ms: i64) -> c_int;
     pub fn fl_scan_options_set_dry_run(opts: *mut fl_scan_options, dry_run: c_int) -> c_int;
+    pub fn fl_scan_options_set_backend(opts: *mut fl_scan_options, backend: *const c_char) -> c_int;
     pub fn fl_scan(dir: *const c_char, opts: *const fl_scan_options, out: *mut *mut fl_lock_list) -> c_int;
     pub fn fl_lock_list_free(list: *mut fl_lock_list);
     pub fn fl_cleanup_stale_locks(

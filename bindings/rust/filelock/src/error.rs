@@ -44,6 +44,11 @@ pub enum Code {
     Config,
     /// A [`Canceller`](crate::Canceller) fired, or a batch was stopped.
     Cancelled,
+    /// A held lock was lost: its lease expired (etcd), or its lock file was
+    /// removed or replaced.
+    Lost,
+    /// The lock service (etcd) could not be reached.
+    Unavailable,
     /// A code this crate does not know (from a newer library).
     Other(i32),
 }
@@ -66,6 +71,8 @@ impl Code {
             sys::FL_EINTERNAL => Code::Internal,
             sys::FL_ECONFIG => Code::Config,
             sys::FL_ECANCELED => Code::Cancelled,
+            sys::FL_ELOST => Code::Lost,
+            sys::FL_EUNAVAIL => Code::Unavailable,
             other => Code::Other(other),
         }
     }
@@ -87,6 +94,8 @@ impl Code {
             Code::Internal => sys::FL_EINTERNAL,
             Code::Config => sys::FL_ECONFIG,
             Code::Cancelled => sys::FL_ECANCELED,
+            Code::Lost => sys::FL_ELOST,
+            Code::Unavailable => sys::FL_EUNAVAIL,
             Code::Other(v) => v,
         }
     }
@@ -139,7 +148,8 @@ impl Error {
     }
 
     /// The matching `std::io::ErrorKind`: `WouldBlock` for [`Code::Busy`],
-    /// `TimedOut`, `Interrupted` for [`Code::Cancelled`], `AlreadyExists`
+    /// `TimedOut`, `Interrupted` for [`Code::Cancelled`], `NotConnected` for
+    /// [`Code::Unavailable`], `AlreadyExists`
     /// for [`Code::Unsafe`] (the path is taken by something that is not a
     /// lock file), `InvalidData` for [`Code::Config`], and otherwise the
     /// kind of the OS error when there is one (`PermissionDenied`,
@@ -152,6 +162,7 @@ impl Error {
             Code::Cancelled => return K::Interrupted,
             Code::Unsafe => return K::AlreadyExists,
             Code::Config => return K::InvalidData,
+            Code::Unavailable => return K::NotConnected,
             Code::Deadlock => return io::Error::from_raw_os_error(EDEADLK).kind(),
             _ => {}
         }
