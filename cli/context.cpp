@@ -173,6 +173,8 @@ int exit_for(int code)
     case FL_ENOENT: return kExitNoInput;
     case FL_EINVAL: return kExitUsage;
     case FL_ECONFIG: return kExitConfig;
+    case FL_EUNAVAIL: return kExitUnavailable;
+    case FL_ELOST: return kExitTimeout;  // the lock is someone else's now: try again
     case FL_ENOMEM:
     case FL_EINTERNAL:
     case FL_EDEADLK:

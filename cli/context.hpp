@@ -18,6 +18,7 @@ enum Exit : int {
     kExitPartial = 1,      // finished, but something in it did not succeed
     kExitUsage = 64,       // EX_USAGE: bad command line
     kExitNoInput = 66,     // EX_NOINPUT: a named file or directory does not exist
+    kExitUnavailable = 69, // EX_UNAVAILABLE: the lock service (etcd) cannot be reached
     kExitSoftware = 70,    // EX_SOFTWARE: internal error
     kExitError = 71,       // EX_OSERR: lock/file/system error
     kExitTimeout = 75,     // EX_TEMPFAIL: lock busy or timed out: try again later
