@@ -56,8 +56,9 @@ def gateway(endpoint, path, body, timeout=2):
 
 
 class Member:
-    def __init__(self, name, host, client_port, peer_port, data_dir, prefix=None):
+    def __init__(self, name, host, client_port, peer_port, data_dir, prefix=None, also_listen=()):
         self.name, self.host = name, host
+        self.also_listen = list(also_listen)  # more client addresses (other networks)
         self.client_port, self.peer_port = client_port, peer_port
         self.data_dir = data_dir
         self.prefix = prefix or []  # e.g. ["ip", "netns", "exec", "x"]
@@ -75,7 +76,9 @@ class Member:
     def start(self, initial_cluster, state="new", extra=()):
         args = self.prefix + [
             ETCD, "--name", self.name, "--data-dir", self.data_dir,
-            "--listen-client-urls", self.endpoint, "--advertise-client-urls", self.endpoint,
+            "--listen-client-urls", ",".join([self.endpoint] + ["http://%s:%d" % (h, self.client_port)
+                                                                 for h in self.also_listen]),
+            "--advertise-client-urls", self.endpoint,
             "--listen-peer-urls", self.peer_url, "--initial-advertise-peer-urls", self.peer_url,
             "--initial-cluster", initial_cluster, "--initial-cluster-state", state,
             "--initial-cluster-token", "filelock-test",
@@ -120,14 +123,14 @@ class Member:
 
 
 class Cluster:
-    def __init__(self, size=1, hosts=None, prefixes=None):
+    def __init__(self, size=1, hosts=None, prefixes=None, also_listen=()):
         self.dir = tempfile.mkdtemp(prefix="fl-etcd-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         hosts = hosts or ["127.0.0.1"] * size
         prefixes = prefixes or [None] * size
         self.members = []
         for i, host in enumerate(hosts):
             self.members.append(Member("m%d" % i, host, free_port(), free_port(),
-                                       os.path.join(self.dir, "m%d" % i), prefixes[i]))
+                                       os.path.join(self.dir, "m%d" % i), prefixes[i], also_listen))
 
     def __enter__(self):
         initial = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
