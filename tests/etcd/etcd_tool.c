@@ -11,6 +11,8 @@
  *       child releases and frees its copy of the handle; value: its exit
  *       status) | quit.  Answers are "<command> <rc> <value> [message]";
  *       the lost callback prints "lost TOKEN".
+ *   etcd_tool list URL [NAME]
+ *       fl_scan on the backend: one line "held|waiting HOST TOKEN NAME" per key.
  *   etcd_tool fenced-write STORE TOKEN TEXT
  *       the protected resource: append TEXT to STORE unless TOKEN is below
  *       the highest token STORE has accepted (exit 3: refused).
@@ -160,6 +162,27 @@ static int serve(int argc, char **argv)
     return 0;
 }
 
+static int list(int argc, char **argv)
+{
+    if (argc < 3) return 2;
+    fl_scan_options *so = NULL;
+    fl_lock_list *l = NULL;
+    if (fl_scan_options_new(&so) != FL_OK || fl_scan_options_set_backend(so, argv[2]) != FL_OK) return 2;
+    int rc = fl_scan(argc > 3 ? argv[3] : NULL, so, &l);
+    fl_scan_options_free(so);
+    if (rc != FL_OK) {
+        fprintf(stderr, "fl_scan: %s: %s\n", fl_strerror(rc), fl_last_error_message());
+        return 1;
+    }
+    for (size_t i = 0; i < l->count; i++) {
+        const fl_lock_info *x = l->items[i];
+        printf("%s %s %" PRId64 " %s\n", x->held == 1 ? "held" : "waiting", x->host, x->fencing_token,
+               x->target_path);
+    }
+    fl_lock_list_free(l);
+    return 0;
+}
+
 /* The resource side of fencing: it remembers the highest token it took. */
 static int fenced_write(int argc, char **argv)
 {
@@ -186,6 +209,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "loop") == 0) return loop(argc, argv);
     if (argc > 1 && strcmp(argv[1], "serve") == 0) return serve(argc, argv);
     if (argc > 1 && strcmp(argv[1], "fenced-write") == 0) return fenced_write(argc, argv);
-    fprintf(stderr, "usage: etcd_tool loop|serve|fenced-write ...\n");
+    if (argc > 1 && strcmp(argv[1], "list") == 0) return list(argc, argv);
+    fprintf(stderr, "usage: etcd_tool loop|serve|list|fenced-write ...\n");
     return 2;
 }

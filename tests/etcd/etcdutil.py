@@ -89,6 +89,14 @@ def wait_all(ps, timeout=LIMIT * 3):
         assert p.returncode == 0, "worker failed: %s" % p.stderr.read()
 
 
+def queue(url, name=None):
+    """[(state, host, token)] of every key, through fl_scan on the backend."""
+    p = subprocess.run([TOOL, "list", url] + ([name] if name else []), capture_output=True, text=True,
+                       timeout=LIMIT)
+    assert p.returncode == 0, p.stderr
+    return [tuple(line.split()[:3]) for line in p.stdout.splitlines()]
+
+
 def check_log(path, expect_holds):
     """No two holders at once; every token larger than the one before."""
     inside = None
