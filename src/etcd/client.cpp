@@ -110,6 +110,7 @@ Client::Client(Target target, int64_t request_ms) : target_(std::move(target)), 
 
 Client::~Client()
 {
+    if (abandoned_) return;
     if (curl_) curl().easy_cleanup(static_cast<CURL *>(curl_));
     if (headers_) curl().slist_free_all(static_cast<curl_slist *>(headers_));
 }
@@ -117,9 +118,8 @@ Client::~Client()
 void Client::abandon()
 {
     // The descriptor is the parent's connection too; a clean close (TLS
-    // close_notify) would end it for the parent.  Forget it instead.
-    curl_ = nullptr;
-    headers_ = nullptr;
+    // close_notify) would end it for the parent.  Never close it.
+    abandoned_ = true;
 }
 
 const std::string &Client::endpoint() const

@@ -46,7 +46,8 @@ public:
 
     const Target &target() const { return target_; }
     int64_t request_ms() const { return request_ms_; }
-    // Forked child: forget the connection without closing it cleanly.
+    // Forked child: the connection is the parent's; the destructor leaves
+    // it alone (the caller keeps the object, so nothing leaks).
     void abandon();
 
     // A libcurl easy handle with this client's TLS and timeout settings for
@@ -64,6 +65,7 @@ private:
     void *curl_ = nullptr;
     void *headers_ = nullptr;
     std::string token_;
+    bool abandoned_ = false;
 };
 
 } // namespace filelock::etcd

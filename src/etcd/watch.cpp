@@ -23,6 +23,7 @@ Watch::Watch(Client &client, const std::string &key, int64_t start_revision,
 
 Watch::~Watch()
 {
+    if (abandoned_) return;
     if (multi_ && easy_) curl().multi_remove_handle(static_cast<CURLM *>(multi_), static_cast<CURL *>(easy_));
     if (easy_) curl().easy_cleanup(static_cast<CURL *>(easy_));
     if (multi_) curl().multi_cleanup(static_cast<CURLM *>(multi_));
@@ -31,7 +32,7 @@ Watch::~Watch()
 
 void Watch::abandon()
 {
-    multi_ = easy_ = headers_ = nullptr;
+    abandoned_ = true;
 }
 
 size_t Watch::on_data(char *data, size_t size, size_t n, void *self)

@@ -39,6 +39,7 @@ public:
     // wait() returns as soon as it is known.
     int64_t created_revision() const { return created_rev_; }
     const std::string &key() const { return key_; }
+    // Forked child: the stream is the parent's; the destructor leaves it.
     void abandon();
 
 private:
@@ -55,6 +56,7 @@ private:
     void *multi_ = nullptr;
     void *easy_ = nullptr;
     void *headers_ = nullptr;
+    bool abandoned_ = false;
 };
 
 } // namespace filelock::etcd
