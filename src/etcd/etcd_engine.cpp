@@ -78,6 +78,7 @@ EtcdEngine::EtcdEngine(const Target &target, const std::string &name, const Opti
     id_.hi = fnv(target.display, 1469598103934665603ull) | 1ull << 63;  // never a device number
     id_.lo = fnv(name, 1469598103934665603ull);
     client_ = std::make_unique<Client>(target, request_ms_for(ttl_seconds(opts)));
+    lease_ = std::make_unique<Lease>(target, client_->request_ms(), [this] { on_lost(); });
 }
 
 EtcdEngine::~EtcdEngine() = default;
@@ -92,9 +93,9 @@ void EtcdEngine::on_lost()
 
 int EtcdEngine::try_once()
 {
-    if (lease_ && lease_->lost()) leave_queue();  // a waiter whose lease ran out starts again
-    if (!lease_) {
-        int rc = Lease::grant(*client_, ttl_seconds(opts_), [this] { on_lost(); }, &lease_);
+    if (lease_->lost()) leave_queue();  // a waiter whose lease ran out starts again
+    if (!lease_->active()) {
+        int rc = lease_->grant(*client_, ttl_seconds(opts_));
         if (rc != FL_OK) return refail(rc, "cannot lock " + path_ + ": " + last_error());
         my_key_ = keys_.key_for(lease_->id(), opts_.shared);
         my_rev_ = 0;
@@ -235,10 +236,7 @@ int EtcdEngine::block()
 void EtcdEngine::leave_queue()
 {
     watch_.reset();
-    if (lease_) {
-        if (!lease_->lost()) lease_->revoke(*client_);  // failure: it expires by itself
-        lease_.reset();
-    }
+    if (lease_->revoke(*client_) != FL_OK) clear_error();  // it expires by itself
     my_rev_ = 0;
     pred_key_.clear();
 }
@@ -262,7 +260,7 @@ std::string EtcdEngine::describe_holder()
 
 bool EtcdEngine::lost() const
 {
-    return held_ && lease_ && lease_->lost();
+    return held_ && lease_->lost();
 }
 
 int EtcdEngine::check()
@@ -292,11 +290,7 @@ int EtcdEngine::release()
     const bool was_lost = lost();
     held_ = false;
     watch_.reset();
-    int rc = FL_OK;
-    if (lease_) {
-        if (!was_lost) rc = lease_->revoke(*client_);
-        lease_.reset();
-    }
+    int rc = lease_->revoke(*client_);  // a lost lease is only dropped
     my_rev_ = 0;
     if (was_lost)
         return fail(FL_ELOST, "lock " + path_ + " had been lost before its release (fencing token " +

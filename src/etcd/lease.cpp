@@ -6,30 +6,12 @@
 
 namespace filelock::etcd {
 
-int Lease::grant(Client &client, int64_t ttl_s, LostFn on_lost, std::unique_ptr<Lease> *out)
+Lease::Lease(const Target &target, int64_t request_ms, LostFn on_lost)
+    : renewer_(target, request_ms), on_lost_(std::move(on_lost))
 {
-    std::unique_ptr<Lease> l(new Lease(client.target(), client.request_ms()));
-    const int64_t sent = platform::monotonic_us();
-    json reply;
-    int rc = client.call("lease/grant", {{"TTL", ttl_s}}, &reply, client.request_ms());
-    if (rc != FL_OK) return rc;
-    l->id_ = num(reply, "ID");
-    l->ttl_s_ = num(reply, "TTL");
-    if (l->id_ == 0 || l->ttl_s_ <= 0)
-        return fail(FL_EIO, "etcd granted no lease: " + reply.dump());
-    l->deadline_us_ = sent + l->ttl_s_ * 1000000;
-    l->on_lost_ = std::move(on_lost);
-    l->thread_ = std::thread([p = l.get()] { p->run(); });
-    *out = std::move(l);
-    return FL_OK;
 }
 
 Lease::~Lease()
-{
-    stop();
-}
-
-void Lease::stop()
 {
     {
         std::lock_guard<std::mutex> g(mu_);
@@ -37,6 +19,29 @@ void Lease::stop()
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+}
+
+int Lease::grant(Client &client, int64_t ttl_s)
+{
+    drop();
+    const int64_t sent = platform::monotonic_us();
+    json reply;
+    int rc = client.call("lease/grant", {{"TTL", ttl_s}}, &reply, client.request_ms());
+    if (rc != FL_OK) return rc;
+    const int64_t id = num(reply, "ID"), ttl = num(reply, "TTL");
+    if (id == 0 || ttl <= 0) return fail(FL_EIO, "etcd granted no lease: " + reply.dump());
+    {
+        std::lock_guard<std::mutex> g(mu_);
+        id_ = renew_id_ = id;
+        ttl_s_ = ttl;
+        ++generation_;
+        deadline_us_ = sent + ttl * 1000000;
+        lost_ = false;
+        lost_reported_ = false;
+        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    }
+    cv_.notify_all();
+    return FL_OK;
 }
 
 int64_t Lease::remaining_ms() const
@@ -52,39 +57,72 @@ void Lease::declare_lost()
     if (!lost_reported_.exchange(true) && on_lost_) on_lost_();
 }
 
+void Lease::drop()
+{
+    std::lock_guard<std::mutex> g(mu_);
+    renew_id_ = 0;
+    ++generation_;
+    id_ = 0;
+}
+
+int Lease::revoke(Client &client)
+{
+    const int64_t id = id_;
+    const bool was_lost = lost();
+    drop();
+    if (id == 0 || was_lost) return FL_OK;
+    json reply;
+    return client.call("lease/revoke", {{"ID", std::to_string(id)}}, &reply, client.request_ms());
+}
+
 void Lease::run()
 {
-    const int64_t period_us = ttl_s_ * 1000000 / 3;
-    int64_t next_us = platform::monotonic_us() + period_us;
     std::unique_lock<std::mutex> g(mu_);
+    int64_t next_us = 0;
+    uint64_t seen = 0;
     while (!stopping_) {
-        const int64_t now = platform::monotonic_us();
-        const int64_t deadline = deadline_us_.load();
-        if (now >= deadline) {
-            g.unlock();
-            declare_lost();
-            return;
-        }
-        if (now < next_us) {
-            const int64_t until = std::min(next_us, deadline);
-            cv_.wait_for(g, std::chrono::microseconds(until - now));
+        if (renew_id_ == 0) {
+            cv_.wait(g);
             continue;
         }
+        const int64_t now = platform::monotonic_us();
+        const int64_t period_us = ttl_s_ * 1000000 / 3;
+        if (generation_ != seen) {  // a new lease: first renewal a third of the TTL from now
+            seen = generation_;
+            next_us = now + period_us;
+        }
+        const int64_t deadline = deadline_us_.load();
+        if (now >= deadline) {
+            renew_id_ = 0;
+            g.unlock();
+            declare_lost();
+            g.lock();
+            continue;
+        }
+        if (now < next_us) {
+            cv_.wait_for(g, std::chrono::microseconds(std::min(next_us, deadline) - now));
+            continue;
+        }
+        const int64_t id = renew_id_;
+        const uint64_t gen = generation_;
         g.unlock();
         const int64_t sent = platform::monotonic_us();
         json reply;
         // The budget ends at the deadline: past it the lease is lost anyway.
-        int rc = renewer_.call("lease/keepalive", {{"ID", std::to_string(id_)}}, &reply,
+        int rc = renewer_.call("lease/keepalive", {{"ID", std::to_string(id)}}, &reply,
                                std::max<int64_t>(0, (deadline - sent) / 1000));
+        if (rc != FL_OK) clear_error();
         g.lock();
-        if (stopping_) break;
+        if (gen != generation_) continue;  // released or re-granted meanwhile
         if (rc == FL_OK) {
             const json &r = reply.contains("result") ? reply["result"] : reply;
-            int64_t ttl = num(r, "TTL");
+            const int64_t ttl = num(r, "TTL");
             if (ttl <= 0) {  // etcd no longer knows the lease: expired
+                renew_id_ = 0;
                 g.unlock();
                 declare_lost();
-                return;
+                g.lock();
+                continue;
             }
             deadline_us_ = sent + ttl * 1000000;
             next_us = sent + period_us;
@@ -92,13 +130,6 @@ void Lease::run()
             next_us = platform::monotonic_us() + 100000;  // another member may answer soon
         }
     }
-}
-
-int Lease::revoke(Client &client)
-{
-    stop();
-    json reply;
-    return client.call("lease/revoke", {{"ID", std::to_string(id_)}}, &reply, client.request_ms());
 }
 
 } // namespace filelock::etcd
