@@ -14,6 +14,10 @@ namespace filelock::etcd {
 
 namespace {
 
+// How long a new watch may deliver a deletion by itself before the queue is
+// read again (sleep()).
+constexpr int64_t kGapGraceUs = 2000;
+
 // What a forked child drops: the parent's connections, threads and lease
 // stay the parent's, so they are kept reachable here, never closed.
 void keep_for_parent(std::unique_ptr<Lease> lease, std::unique_ptr<Client> client,
@@ -93,6 +97,7 @@ void EtcdEngine::on_lost()
 
 int EtcdEngine::try_once()
 {
+    if (held_) return FL_OK;  // sleep() found the lock mine
     if (lease_->lost()) leave_queue();  // a waiter whose lease ran out starts again
     if (!lease_->active()) {
         int rc = lease_->grant(*client_, ttl_seconds(opts_));
@@ -196,20 +201,6 @@ void EtcdEngine::arm()
     }
 }
 
-// The watch started when etcd created it.  If anything was written between
-// my read and then, the key before mine may have gone unseen: look once.
-bool EtcdEngine::pred_gone_since_read()
-{
-    if (watch_->created_revision() <= pred_seen_rev_) return false;
-    json reply;
-    if (client_->call("kv/range", {{"key", b64(pred_key_)}, {"keys_only", true}}, &reply,
-                      client_->request_ms()) != FL_OK) {
-        clear_error();
-        return true;  // unknown: look again from the start
-    }
-    return reply.value("kvs", json::array()).empty();
-}
-
 void EtcdEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
 {
     arm();
@@ -217,11 +208,22 @@ void EtcdEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
     const int64_t end = platform::monotonic_us() + max_us;
     Watch::State st = watch_->wait(max_us, wake);
     if (st == Watch::kWaiting && !gap_checked_ && watch_->created_revision() != 0) {
+        // The watch covers changes after the revision etcd reported creating
+        // it at; the key before mine may have gone between my read and then.
+        // And etcd registers the watch a moment after taking that revision:
+        // a write in between (to any key) sends the watch through its
+        // catch-up loop, which delivers a deletion up to 100 ms late.  So
+        // read the queue once more, always: a deletion in either gap is seen
+        // now.  It may find the lock mine (then try_once says so) or
+        // another key before mine (then that one is watched).  A deletion
+        // that comes in the first milliseconds needs no read: give the
+        // stream kGapGraceUs first.
         gap_checked_ = true;
-        if (pred_gone_since_read()) {
-            watch_.reset();  // try_once reads the queue again
-            return;
-        }
+        const int64_t grace = std::min<int64_t>(kGapGraceUs, end - platform::monotonic_us());
+        if (grace > 0 && watch_->wait(grace, wake) != Watch::kWaiting) return;
+        if (wake && wake->wait(0)) return;  // cancelled: no read
+        if (find_predecessor() < 0) clear_error();
+        if (held_ || !watch_) return;
         const int64_t left = end - platform::monotonic_us();
         if (left > 0) watch_->wait(left, wake);
     }

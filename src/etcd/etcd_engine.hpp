@@ -48,7 +48,6 @@ private:
     int find_predecessor();        // after the watched key went: who is before me now
     int take_range(const json &range, bool includes_me, int64_t revision);
     int won();
-    bool pred_gone_since_read();
     void leave_queue();            // revoke the lease (its key goes with it)
     void on_lost();
 

@@ -23,8 +23,8 @@ public:
     // etcd serves a watch that starts at a revision it has already passed
     // from a catch-up loop that runs every 100 ms; one that starts "now" is
     // served as each change is made.  So a waiter starts its watch "now" and
-    // closes the gap between its read and the watch's creation itself
-    // (created_revision()).
+    // closes the gap between its read and the watch's creation itself, with
+    // one read once created_revision() is known (etcd_engine.cpp).
     Watch(Client &client, const std::string &key, int64_t start_revision,
           const std::string &range_end = "");
     ~Watch();
