@@ -8,7 +8,8 @@
 //   etcd_bench handoff ours|raw URL|ENDPOINT N settled|fresh
 //       a holder releases while a waiter (another process) waits: time from
 //       the release call to the waiter holding.  settled: the waiter has
-//       waited 30 ms (its watch is up); fresh: released as soon as the
+//       waited 150 ms (its watch is up, past etcd's 100 ms catch-up loop);
+//       fresh: released as soon as the
 //       waiter's key is queued (its watch has only just been asked for).
 //   etcd_bench stamp FILE / wait-fifo FIFO FILE   (for timing etcdctl)
 //
@@ -289,7 +290,7 @@ int handoff(bool ours, const char *where, int n, bool settled)
         put_i64(go[1], 1);
         while (r.count(dir) < 2) {
         }
-        if (settled) usleep(30000);
+        if (settled) usleep(150000);
         int64_t t0 = now_ns();
         if (ours)
             fl_release(l);

@@ -16,7 +16,7 @@ namespace {
 
 // How long a new watch may deliver a deletion by itself before the queue is
 // read again (sleep()).
-constexpr int64_t kGapGraceUs = 2000;
+constexpr int64_t kGapGraceUs = 1000;
 
 // What a forked child drops: the parent's connections, threads and lease
 // stay the parent's, so they are kept reachable here, never closed.
@@ -216,7 +216,7 @@ void EtcdEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
         // read the queue once more, always: a deletion in either gap is seen
         // now.  It may find the lock mine (then try_once says so) or
         // another key before mine (then that one is watched).  A deletion
-        // that comes in the first milliseconds needs no read: give the
+        // that comes in the first millisecond needs no read: give the
         // stream kGapGraceUs first.
         gap_checked_ = true;
         const int64_t grace = std::min<int64_t>(kGapGraceUs, end - platform::monotonic_us());
