@@ -182,6 +182,11 @@ int Client::post_once(const std::string &url, const std::string &body, long *sta
     if (rc != CURLE_OK) {
         *err = curl().easy_strerror(rc);
         if (rc == CURLE_WRITE_ERROR) return fail(FL_EIO, "etcd reply larger than 16 MiB");
+        // A certificate that does not verify, or one of ours that cannot be
+        // used, is not a member being down: no other member will do better.
+        if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+            rc == CURLE_SSL_CERTPROBLEM)
+            return fail(FL_EPERM, "TLS with etcd at " + url.substr(0, url.find("/v3/")) + ": " + *err);
         return FL_EUNAVAIL;
     }
     curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
@@ -248,7 +253,10 @@ int Client::call(const char *path, const json &body, json *out, int64_t budget_m
                     continue;
                 }
                 int code = parsed.is_object() ? int(num(parsed, "code")) : 0;
-                if (code == 16 || code == 7 || status == 401 || status == 403)
+                const bool auth = msg.find("user name") != std::string::npos ||
+                                  msg.find("authentication failed") != std::string::npos ||
+                                  msg.find("permission denied") != std::string::npos;
+                if (code == 16 || code == 7 || auth || status == 401 || status == 403)
                     return fail(FL_EPERM, "etcd at " + ep + " refused: " + msg);
                 return fail(FL_EIO, "etcd at " + ep + " refused /v3/" + path + ": " + msg);
             }

@@ -56,8 +56,10 @@ def gateway(endpoint, path, body, timeout=2):
 
 
 class Member:
-    def __init__(self, name, host, client_port, peer_port, data_dir, prefix=None, also_listen=()):
+    def __init__(self, name, host, client_port, peer_port, data_dir, prefix=None, also_listen=(),
+                 tls=None):
         self.name, self.host = name, host
+        self.tls = tls  # (cert, key, ca): clients speak https
         self.also_listen = list(also_listen)  # more client addresses (other networks)
         self.client_port, self.peer_port = client_port, peer_port
         self.data_dir = data_dir
@@ -67,7 +69,7 @@ class Member:
 
     @property
     def endpoint(self):
-        return "http://%s:%d" % (self.host, self.client_port)
+        return "%s://%s:%d" % ("https" if self.tls else "http", self.host, self.client_port)
 
     @property
     def peer_url(self):
@@ -84,12 +86,18 @@ class Member:
             "--initial-cluster-token", "filelock-test",
             "--heartbeat-interval", "10", "--election-timeout", "100",
             "--enable-pprof=false", *extra]
+        if self.tls:
+            args += ["--cert-file", self.tls[0], "--key-file", self.tls[1]]
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
 
     def healthy(self):
         try:
-            with urllib.request.urlopen(self.endpoint + "/health", timeout=0.5) as r:
+            ctx = None
+            if self.tls:
+                import ssl
+                ctx = ssl.create_default_context(cafile=self.tls[2])
+            with urllib.request.urlopen(self.endpoint + "/health", timeout=0.5, context=ctx) as r:
                 return json.loads(r.read()).get("health") == "true"
         except Exception:
             return False
@@ -123,14 +131,15 @@ class Member:
 
 
 class Cluster:
-    def __init__(self, size=1, hosts=None, prefixes=None, also_listen=()):
+    def __init__(self, size=1, hosts=None, prefixes=None, also_listen=(), tls=None):
         self.dir = tempfile.mkdtemp(prefix="fl-etcd-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         hosts = hosts or ["127.0.0.1"] * size
         prefixes = prefixes or [None] * size
         self.members = []
         for i, host in enumerate(hosts):
             self.members.append(Member("m%d" % i, host, free_port(), free_port(),
-                                       os.path.join(self.dir, "m%d" % i), prefixes[i], also_listen))
+                                       os.path.join(self.dir, "m%d" % i), prefixes[i], also_listen,
+                                       tls))
 
     def __enter__(self):
         initial = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
@@ -155,7 +164,7 @@ class Cluster:
                 time.sleep(0.01)
 
     def url(self, prefix="t", members=None):
-        return "etcd://%s/%s" % (",".join("%s:%d" % (m.host, m.client_port)
+        return "%s://%s/%s" % ("etcds" if self.members[0].tls else "etcd", ",".join("%s:%d" % (m.host, m.client_port)
                                           for m in (members or self.members)), prefix)
 
     def leader(self):
