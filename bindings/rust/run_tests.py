@@ -10,6 +10,7 @@ layout dump for the -sys checks, and its `filelock` program for the
 mixed-language tests.  Needs cargo and rustc >= 1.89 (on PATH or in
 ~/.cargo/bin); runs offline.
 """
+import atexit
 import os
 import re
 import shutil
@@ -60,6 +61,15 @@ def main():
             RUST_BACKTRACE="0",
         )
         env.pop("FILELOCK_LIB_DIR", None)
+        # An etcd member for tests/etcd.rs, when etcd is installed.
+        sys.path.insert(0, os.path.join(ROOT, "tests", "etcd"))
+        member = None
+        if shutil.which("etcd"):
+            from cluster import Cluster
+            member = Cluster(1)
+            member.__enter__()
+            atexit.register(member.__exit__, None, None, None)  # also if this script fails
+            env["LIBFILELOCK_ETCD_URL"] = member.url("rust")
         rc, out = run(["cargo", "test", "--offline", "--workspace", "--no-run"])
         cases.append(("rust", "cargo build", None if rc == 0 else out[-6000:], False))
         if rc == 0:

@@ -13,7 +13,8 @@ IGNORE_ENV = 1
 
 KEYS = ("enabled", "timeout_seconds", "retry_attempts", "retry_delay_seconds",
         "cleanup_stale_locks", "stale_threshold_hours", "poll_interval_seconds",
-        "remove_lock_files", "lock_file_mode", "lock_directory", "shared", "tag")
+        "remove_lock_files", "lock_file_mode", "lock_directory", "shared", "tag",
+        "backend", "lease_ttl_seconds")
 
 
 class LockConfig:

@@ -77,6 +77,7 @@ pub struct LockBuilder {
     deadlock_check: Option<bool>,
     cancel: Option<Canceller>,
     backend: Option<String>,
+    lease_ttl: Option<Duration>,
     error: Option<crate::Error>,
 }
 
@@ -186,10 +187,22 @@ impl LockBuilder {
         self
     }
 
-    /// The lock backend: "file" (the default; lock files).  A backend this
-    /// build lacks makes `build` fail with [`Code::Unsupported`](crate::Code::Unsupported).
+    /// The lock backend: "file" (the default; lock files), or an etcd
+    /// cluster, `"etcd://host:2379,host:2379/prefix"` (`etcds://` for TLS):
+    /// the target is then the lock's name, the same string on every host
+    /// (docs/etcd.md).  A backend this build lacks makes `build` fail with
+    /// [`Code::Unsupported`](crate::Code::Unsupported), a bad URL with
+    /// [`Code::InvalidInput`](crate::Code::InvalidInput).
     pub fn backend(mut self, backend: impl Into<String>) -> LockBuilder {
         self.backend = Some(backend.into());
+        self
+    }
+
+    /// etcd: the lease's time to live, 1 s to 1 day in whole seconds
+    /// (rounded up); default 10 s.  A holder that stops renewing loses the
+    /// lock this long after its last renewal.  Lock files ignore it.
+    pub fn lease_ttl(mut self, ttl: Duration) -> LockBuilder {
+        self.lease_ttl = Some(ttl);
         self
     }
 
@@ -250,6 +263,9 @@ impl LockBuilder {
             }
             if let Some(b) = &self.backend {
                 check(sys::fl_options_set_backend(p, str_cstr(b)?.as_ptr()))?;
+            }
+            if let Some(t) = self.lease_ttl {
+                check(sys::fl_options_set_lease_ttl_ms(p, timeout_ms(Some(t))))?;
             }
         }
         Ok((opts, self.shared.unwrap_or(cfg_shared)))

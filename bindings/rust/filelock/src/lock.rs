@@ -210,7 +210,30 @@ impl Lock {
         check(unsafe { sys::fl_release(self.handle(now)) }).map(drop)
     }
 
-    /// Whether this `Lock` holds its lock (false in a forked child).
+    /// The held lock's fencing token: a number that is larger for every
+    /// later holder of the same lock (etcd: the holder key's create
+    /// revision).  Send it with every write to what the lock protects, and
+    /// have that refuse tokens below the highest it has seen: a holder that
+    /// was paused past its lease then cannot write (docs/etcd.md).
+    /// [`Code::Unsupported`](crate::Code::Unsupported) for lock files,
+    /// [`Code::InvalidInput`](crate::Code::InvalidInput) when not held.
+    pub fn fencing_token(&self) -> Result<i64> {
+        let mut token = 0i64;
+        check(unsafe { sys::fl_lock_fencing_token(self.handle(self.held.get()), &mut token) })?;
+        Ok(token)
+    }
+
+    /// Ask the backend, in one round trip, whether the lock is still held:
+    /// [`Code::Lost`](crate::Code::Lost) when its lease expired (etcd) or
+    /// its lock file was removed or replaced;
+    /// [`Code::Unavailable`](crate::Code::Unavailable) when etcd could not
+    /// answer.
+    pub fn check(&self) -> Result<()> {
+        check(unsafe { sys::fl_lock_check(self.handle(self.held.get())) }).map(drop)
+    }
+
+    /// Whether this `Lock` holds its lock (false in a forked child, and
+    /// false once a leased lock's local deadline has passed).
     pub fn is_held(&self) -> bool {
         let now = self.held.get();
         now != Held::No && unsafe { sys::fl_lock_is_held(self.handle(now)) } == 1
