@@ -28,6 +28,8 @@ type settings struct {
 	poll     *time.Duration
 	config   *Config
 	shared   *bool
+	backend  *string
+	leaseTTL *time.Duration
 	openFlag int
 }
 
@@ -73,6 +75,17 @@ func WithPollInterval(d time.Duration) Option { return func(s *settings) { s.pol
 // lock, as RLock and its kin always do (for a configuration that says
 // `shared: true`).  The default is exclusive.
 func WithShared(shared bool) Option { return func(s *settings) { s.shared = &shared } }
+
+// WithBackend chooses where the lock lives: "file" (lock files, the
+// default) or an etcd cluster, "etcd://host:2379,host:2379/prefix"
+// ("etcds://" for TLS).  With etcd the path is the lock's name, the same
+// string on every host, and nothing is created on disk (docs/etcd.md).
+func WithBackend(url string) Option { return func(s *settings) { s.backend = &url } }
+
+// WithLeaseTTL is etcd's lease time to live (1 s to 1 day, whole seconds,
+// default 10 s): a holder that stops renewing loses the lock this long
+// after its last renewal.  Lock files ignore it.
+func WithLeaseTTL(d time.Duration) Option { return func(s *settings) { s.leaseTTL = &d } }
 
 // WithConfig starts from a loaded configuration's lock settings: its
 // timeout (for Lock and RLock), poll interval, shared mode (as
@@ -203,6 +216,14 @@ func (f *Flock) setup(s *settings) error {
 	if s.lockDir != nil {
 		d := *s.lockDir
 		steps = append(steps, func() C.int { c := cstr(d); defer free(c); return C.fl_options_set_lock_dir(o, c) })
+	}
+	if s.backend != nil {
+		b := *s.backend
+		steps = append(steps, func() C.int { c := cstr(b); defer free(c); return C.fl_options_set_backend(o, c) })
+	}
+	if s.leaseTTL != nil {
+		t := ms(*s.leaseTTL)
+		steps = append(steps, func() C.int { return C.fl_options_set_lease_ttl_ms(o, C.int64_t(t)) })
 	}
 	steps = append(steps,
 		func() C.int { return C.fl_cancel_new(&f.cancel) },
@@ -437,6 +458,48 @@ func (f *Flock) Unlock() error {
 		return nil
 	}
 	return f.release()
+}
+
+// heldHandle is the handle that holds the lock now (nil when none).
+func (f *Flock) heldHandle() *C.fl_lock {
+	switch {
+	case f.l:
+		return f.ex
+	case f.r:
+		return f.sh
+	}
+	return nil
+}
+
+// FencingToken is the held lock's fencing token: larger for every later
+// holder of the same lock (etcd: the holder key's create revision).  Send
+// it with each write to what the lock protects, and have that refuse
+// tokens below the highest it has seen (docs/etcd.md).  ErrNotSupported
+// for lock files, ErrInvalid when not held.
+func (f *Flock) FencingToken() (int64, error) {
+	f.m.Lock()
+	defer f.m.Unlock()
+	h := f.heldHandle()
+	if h == nil {
+		return 0, newError(-5, "fencing token of "+f.path+": not held", 0)
+	}
+	var t C.int64_t
+	_, err := call(func() C.int { return C.fl_lock_fencing_token(h, &t) })
+	return int64(t), err
+}
+
+// Check asks the backend, in one round trip, whether the lock is still
+// held: ErrLost when its lease expired (etcd) or its lock file was removed
+// or replaced, ErrUnavailable when etcd could not answer.
+func (f *Flock) Check() error {
+	f.m.Lock()
+	defer f.m.Unlock()
+	h := f.heldHandle()
+	if h == nil {
+		return newError(-5, "check of "+f.path+": not held", 0)
+	}
+	_, err := call(func() C.int { return C.fl_lock_check(h) })
+	return err
 }
 
 // Close is Unlock, as in gofrs/flock.  The Flock may be locked again.

@@ -11,7 +11,9 @@ runs offline (GOFLAGS=-mod=mod GOPROXY=off) with the machine's `go`
 (Debian's golang-go).  gofrs/flock's suite is Debian's copy
 (golang-github-gofrs-flock-dev), through conformance/run_gofrs_suite.py.
 """
+import atexit
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -32,6 +34,15 @@ def main():
                LIBFILELOCK_CLI=os.path.join(build, "cli", "filelock"),
                GOFLAGS="-mod=mod", GOPROXY="off",
                GOCACHE=os.path.join(build, "go-cache"))
+
+    # An etcd member for etcd_test.go, when etcd is installed.
+    if shutil.which("etcd"):
+        sys.path.insert(0, os.path.join(ROOT, "tests", "etcd"))
+        from cluster import Cluster
+        member = Cluster(1)
+        member.__enter__()
+        atexit.register(member.__exit__, None, None, None)  # also if this script fails
+        env["LIBFILELOCK_ETCD_URL"] = member.url("go")
 
     def run(cmd, cwd=HERE):
         r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
