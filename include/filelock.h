@@ -473,7 +473,8 @@ FL_API int fl_lock_check(fl_lock *lock);
 FL_API int fl_lock_fencing_token(const fl_lock *lock, int64_t *out);
 
 /**
- * @brief Path of the handle's lock file.
+ * @brief Path of the handle's lock file; for an etcd lock, its URL without
+ *        credentials: "etcd://host:port,.../prefix/name" (since 1.2).
  * @return the path, or NULL for an invalid handle.
  * Ownership: borrowed, valid while the handle lives.  @since 1.0
  */

@@ -91,7 +91,7 @@ class FileLock:
         rc = self._handle.acquire(_n.seconds_to_ms(self.timeout) if blocking else 0)
         if rc == _n.OK:
             return True
-        message = _n.last_message()
+        message = self._handle.error_message()
         if not blocking and rc == _n.EBUSY:
             return False
         if rc in (_n.ETIMEDOUT, _n.EBUSY):
@@ -99,9 +99,32 @@ class FileLock:
         raise LockError(message, rc, str(self.lock_file))
 
     def release(self) -> None:
-        """Release; safe to call when not held."""
-        if self._handle is not None and self._handle.held():
-            self._handle.release()
+        """Release; safe to call when not held.  Raises :class:`LockError`
+        (code ``ELOST``) when a leased lock (etcd) had been lost while held:
+        what ran under it was not protected."""
+        if self._handle is None or self._handle.pid != os.getpid():
+            return
+        rc = self._handle.release()
+        if rc == _n.ELOST:
+            raise LockError(_n.last_message(), rc, str(self.lock_file))
+
+    def fencing_token(self) -> int:
+        """The held lock's fencing token (etcd: larger for every later
+        holder; send it with writes to what the lock protects).  Raises
+        :class:`LockError` for lock files (``ENOTSUP``) or when not held."""
+        out = _n.ctypes.c_int64()
+        rc = _n.lib.fl_lock_fencing_token(self._handle.ptr, _n.ctypes.byref(out))
+        if rc != _n.OK:
+            raise LockError(_n.last_message(), rc, str(self.lock_file))
+        return out.value
+
+    def check(self) -> None:
+        """Ask the backend, in one round trip, whether the lock is still held.
+        Raises :class:`LockError` with code ``ELOST`` when it was lost,
+        ``EUNAVAIL`` when etcd could not answer."""
+        rc = _n.lib.fl_lock_check(self._handle.ptr)
+        if rc != _n.OK:
+            raise LockError(_n.last_message(), rc, str(self.lock_file))
 
     def __enter__(self) -> "FileLock":
         self.acquire(blocking=True)

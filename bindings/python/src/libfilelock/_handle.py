@@ -58,14 +58,21 @@ class Handle:
             raise n.NativeError(rc, n.last_message(), n.lib.fl_last_os_error())
         self.ptr = p.value
         self.lock_path = os.fsdecode(n.lib.fl_lock_path(self.ptr))
+        # A backend with a queue (etcd): a wait must not be cut into slices,
+        # since each slice's end would leave the queue (handle_wait below).
+        self.queued = self.lock_path.startswith(("etcd://", "etcds://"))
+        self.error: "tuple[str, int] | None" = None
 
     def held(self) -> bool:
         return self.ptr is not None and n.lib.fl_lock_is_held(self.ptr) == 1
 
     def acquire(self, timeout_ms: int) -> int:
-        """FL_OK or a negative code (message in n.last_message())."""
+        """FL_OK or a negative code (message: error_message())."""
+        self.error = None
         if timeout_ms == 0 or threading.current_thread() is not threading.main_thread():
             return self._guarded(timeout_ms)
+        if self.queued:
+            return self._queued_wait(timeout_ms)
         deadline = None if timeout_ms < 0 else time.monotonic() + timeout_ms / 1000.0
         try:
             while True:
@@ -80,6 +87,38 @@ class Handle:
                 _log.state.repeat_wait = True  # one "waiting for" per wait, not per slice
         finally:
             _log.state.repeat_wait = False
+
+    def error_message(self) -> str:
+        """The message of the last failed acquire() (read on the thread that
+        failed), else the library's last message on this thread."""
+        return self.error[0] if self.error else n.last_message()
+
+    def _queued_wait(self, timeout_ms: int) -> int:
+        """One wait on a helper thread, so that Ctrl-C in the main thread is
+        seen within SLICE_MS: it fires the handle's cancel, which ends the
+        wait (and leaves the queue)."""
+        out = []
+
+        def wait():
+            rc = n.lib.fl_acquire(self.ptr, timeout_ms)
+            out.append((rc, n.last_message(), n.lib.fl_last_os_error()))
+
+        t = threading.Thread(target=wait, name="libfilelock-wait", daemon=True)
+        t.start()
+        try:
+            while t.is_alive():
+                t.join(SLICE_MS / 1000.0)
+        except BaseException:
+            n.lib.fl_cancel_fire(self.cancel.ptr)
+            t.join()
+            n.lib.fl_cancel_reset(self.cancel.ptr)
+            if out and out[0][0] == n.OK:
+                n.lib.fl_release(self.ptr)
+            raise
+        rc, message, _ = out[0]
+        if rc != n.OK:
+            self.error = (message, out[0][2])
+        return rc
 
     def _guarded(self, timeout_ms: int) -> int:
         before = n.lib.fl_lock_is_held(self.ptr) == 1

@@ -192,6 +192,8 @@ _PROTOS = {
     "fl_acquire": (_INT, [_p, _i64]),
     "fl_release": (_INT, [_p]),
     "fl_lock_is_held": (_INT, [_p]),
+    "fl_lock_check": (_INT, [_p]),
+    "fl_lock_fencing_token": (_INT, [_p, ctypes.POINTER(_i64)]),
     "fl_lock_path": (_str, [_p]),
     "fl_lock_path_for": (_INT, [_str, _p, ctypes.POINTER(_p)]),
     "fl_is_locked": (_INT, [_str, _p]),
