@@ -35,20 +35,23 @@ void load()
     }
     std::string missing;
     CurlApi &a = g_api;
-    bind(lib, "curl_easy_init", &a.easy_init, &missing);
-    bind(lib, "curl_easy_setopt", &a.easy_setopt, &missing);
-    bind(lib, "curl_easy_perform", &a.easy_perform, &missing);
-    bind(lib, "curl_easy_getinfo", &a.easy_getinfo, &missing);
-    bind(lib, "curl_easy_cleanup", &a.easy_cleanup, &missing);
-    bind(lib, "curl_easy_strerror", &a.easy_strerror, &missing);
-    bind(lib, "curl_slist_append", &a.slist_append, &missing);
-    bind(lib, "curl_slist_free_all", &a.slist_free_all, &missing);
-    bind(lib, "curl_multi_init", &a.multi_init, &missing);
-    bind(lib, "curl_multi_add_handle", &a.multi_add_handle, &missing);
-    bind(lib, "curl_multi_remove_handle", &a.multi_remove_handle, &missing);
-    bind(lib, "curl_multi_perform", &a.multi_perform, &missing);
-    bind(lib, "curl_multi_poll", &a.multi_poll, &missing);  // 7.66
-    bind(lib, "curl_multi_cleanup", &a.multi_cleanup, &missing);
+    // Each field of CurlApi is libcurl's function of the same name after "curl_".
+#define FL_BIND(field) bind(lib, "curl_" #field, &a.field, &missing)
+    FL_BIND(easy_init);
+    FL_BIND(easy_setopt);
+    FL_BIND(easy_perform);
+    FL_BIND(easy_getinfo);
+    FL_BIND(easy_cleanup);
+    FL_BIND(easy_strerror);
+    FL_BIND(slist_append);
+    FL_BIND(slist_free_all);
+    FL_BIND(multi_init);
+    FL_BIND(multi_add_handle);
+    FL_BIND(multi_remove_handle);
+    FL_BIND(multi_perform);
+    FL_BIND(multi_poll);  // 7.66
+    FL_BIND(multi_cleanup);
+#undef FL_BIND
     CURLcode (*global_init)(long) = nullptr;
     bind(lib, "curl_global_init", &global_init, &missing);
     if (!missing.empty()) {
