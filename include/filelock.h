@@ -426,6 +426,9 @@ FL_API void fl_lock_free(fl_lock *lock);
  *         FL_ECANCELED (the options' fl_cancel fired, before or during the
  *         wait; a lock already held through this handle still nests), and
  *         for fl_lock_new_file() handles the path errors it deferred.
+ *         Since 1.2, etcd: FL_EUNAVAIL (no member answered), FL_EPERM (TLS
+ *         or credentials refused), FL_ELOST (a nested acquire of a lock
+ *         that was lost: release it first).
  * Thread safety: see fl_lock_new().  @since 1.0
  */
 FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms);
@@ -435,7 +438,11 @@ FL_API int fl_acquire(fl_lock *lock, int64_t timeout_ms);
  *        removed (if so configured and still ours), unlocked and closed.
  * @return FL_OK (also when not held: idempotent), FL_EFORKED (called in a
  *         forked child: the inherited descriptor was closed, the parent's
- *         lock is untouched), FL_EINVAL.
+ *         lock is untouched), FL_EINVAL.  Since 1.2, etcd: FL_ELOST (the
+ *         lease had expired while held: the handle no longer holds it, and
+ *         what ran under it was not protected), FL_EUNAVAIL (the release
+ *         did not reach etcd; the lock passes on when the lease expires).
+ *         Either way the handle is released.
  * @since 1.0
  */
 FL_API int fl_release(fl_lock *lock);
