@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "error.hpp"
@@ -17,6 +18,8 @@ namespace {
 // How long a new watch may deliver a deletion by itself before the queue is
 // read again (sleep()).
 constexpr int64_t kGapGraceUs = 1000;
+// How long a waiter pauses when its watch could not start.
+constexpr int64_t kBrokenPauseUs = 50000;
 
 // What a forked child drops: the parent's connections, threads and lease
 // stay the parent's, so they are kept reachable here, never closed.
@@ -207,6 +210,17 @@ void EtcdEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
     if (!watch_) return;
     const int64_t end = platform::monotonic_us() + max_us;
     Watch::State st = watch_->wait(max_us, wake);
+    if (st == Watch::kBroken && watch_->created_revision() == 0) {
+        // The watch could not even start (the member went, or refuses it):
+        // pause before try_once reads the queue again, so that a member
+        // that keeps refusing is not asked in a tight loop.
+        const int64_t pause = std::min<int64_t>(max_us, kBrokenPauseUs);
+        if (wake)
+            wake->wait(pause);
+        else
+            std::this_thread::sleep_for(std::chrono::microseconds(pause));
+        return;
+    }
     if (st == Watch::kWaiting && !gap_checked_ && watch_->created_revision() != 0) {
         // The watch covers changes after the revision etcd reported creating
         // it at; the key before mine may have gone between my read and then.
