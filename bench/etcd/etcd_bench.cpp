@@ -5,6 +5,9 @@
 //   etcd_bench cycle ours URL N          acquire + release, uncontended
 //   etcd_bench cycle raw ENDPOINT N      the same requests by hand: lease
 //                                        grant, the queue transaction, revoke
+//   etcd_bench cycle both URL N          the two alternating, cycle by cycle,
+//                                        so that drift hits both alike: prints
+//                                        ours p50 p99, then the floor's
 //   etcd_bench handoff ours|raw URL|ENDPOINT N settled|fresh
 //       a holder releases while a waiter (another process) waits: time from
 //       the release call to the waiter holding.  settled: the waiter has
@@ -176,30 +179,63 @@ fl_lock *make_lock(const char *url, const char *name)
     return l;
 }
 
+std::string endpoint_of(const std::string &url)
+{
+    return "http://" + url.substr(7, url.find('/', 7) - 7);
+}
+
+int64_t raw_cycle(Raw &r, const std::string &dir)
+{
+    int64_t t = now_ns();
+    int64_t id = r.grant();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)id);
+    json reply = r.enqueue(dir + hex, id, dir);
+    if (!reply.value("succeeded", false)) die("raw txn failed");
+    r.revoke(id);
+    return now_ns() - t;
+}
+
+int64_t our_cycle(fl_lock *l)
+{
+    int64_t t = now_ns();
+    if (fl_acquire(l, FL_WAIT_FOREVER) != FL_OK || fl_release(l) != FL_OK) die(fl_last_error_message());
+    return now_ns() - t;
+}
+
+int cycle_both(const char *url, int n)
+{
+    fl_lock *l = make_lock(url, "bench-cycle");
+    Raw r(endpoint_of(url));
+    std::vector<int64_t> ours, raw;
+    for (int i = 0; i < n + 5; ++i) {
+        int64_t a = our_cycle(l), b = raw_cycle(r, "bench/raw-cycle/");
+        if (i >= 5) {
+            ours.push_back(a);
+            raw.push_back(b);
+        }
+    }
+    fl_lock_free(l);
+    report(ours);
+    report(raw);
+    return 0;
+}
+
 int cycle(bool ours, const char *where, int n)
 {
     std::vector<int64_t> ns;
     if (ours) {
         fl_lock *l = make_lock(where, "bench-cycle");
         for (int i = 0; i < n + 5; ++i) {
-            int64_t t = now_ns();
-            if (fl_acquire(l, FL_WAIT_FOREVER) != FL_OK || fl_release(l) != FL_OK)
-                die(fl_last_error_message());
-            if (i >= 5) ns.push_back(now_ns() - t);
+            int64_t d = our_cycle(l);
+            if (i >= 5) ns.push_back(d);
         }
         fl_lock_free(l);
     } else {
         Raw r(where);
-        const std::string dir = "bench/raw-cycle/";
         for (int i = 0; i < n + 5; ++i) {
-            int64_t t = now_ns();
-            int64_t id = r.grant();
-            char hex[17];
-            std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)id);
-            json reply = r.enqueue(dir + hex, id, dir);
-            if (!reply.value("succeeded", false)) die("raw txn failed");
-            r.revoke(id);
-            if (i >= 5) ns.push_back(now_ns() - t);
+            int64_t d = raw_cycle(r, "bench/raw-cycle/");
+            if (i >= 5) ns.push_back(d);
         }
     }
     report(ns);
@@ -221,8 +257,7 @@ int64_t get_i64(int fd)
 // Holder in this process, waiter in a child; pipes pace the rounds.
 int handoff(bool ours, const char *where, int n, bool settled)
 {
-    const std::string ep = ours ? std::string("http://") + std::string(where).substr(7, std::string(where).find('/', 7) - 7)
-                                : where;
+    const std::string ep = ours ? endpoint_of(where) : where;
     const std::string name = ours ? "bench-handoff" : "raw-handoff";
     const std::string dir = ours ? std::string(std::strrchr(where, '/') + 1) + "/" + name + "/"
                                  : "bench/" + name + "/";
@@ -319,6 +354,7 @@ int main(int argc, char **argv)
 {
     if (argc >= 5 && !std::strcmp(argv[1], "cycle")) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (!std::strcmp(argv[2], "both")) return cycle_both(argv[3], std::atoi(argv[4]));
         return cycle(!std::strcmp(argv[2], "ours"), argv[3], std::atoi(argv[4]));
     }
     if (argc >= 6 && !std::strcmp(argv[1], "handoff"))

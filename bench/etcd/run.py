@@ -2,8 +2,8 @@
 """The etcd benchmark: starts one etcd member on loopback (data on tmpfs),
 then measures, in one run against it,
 
-  cycle      acquire + release, uncontended: ours (C API), the same gateway
-             requests by hand (the floor), and per process: `filelock run
+  cycle      acquire + release, uncontended: ours (C API) and the same gateway
+             requests by hand (the floor), alternating cycle by cycle; and per process: `filelock run
              --backend ... -- true` beside `etcdctl lock ... -- true`
   hand-off   a holder releases, a waiting process gets the lock: ours, the
              hand-made floor, and two `etcdctl lock` processes; settled (the
@@ -33,6 +33,14 @@ def etcd_bench(build, *args):
     out = subprocess.run([os.path.join(build, "bench", "etcd_bench"), *map(str, args)],
                          capture_output=True, text=True, timeout=600, check=True).stdout.split()
     return int(out[0]) / 1000.0, int(out[1]) / 1000.0
+
+
+def etcd_bench2(build, *args):
+    """etcd_bench printing two p50/p99 pairs (ours, then the floor)."""
+    out = subprocess.run([os.path.join(build, "bench", "etcd_bench"), *map(str, args)],
+                         capture_output=True, text=True, timeout=600, check=True).stdout.split()
+    v = [int(x) / 1000.0 for x in out]
+    return (v[0], v[1]), (v[2], v[3])
 
 
 def pct(xs):
@@ -98,8 +106,7 @@ def main():
         url, ep = c.url("bench"), c.members[0].endpoint
         cli = os.path.join(build, "cli", "filelock")
         rows = []
-        ours = etcd_bench(build, "cycle", "ours", url, rounds)
-        floor = etcd_bench(build, "cycle", "raw", ep, rounds)
+        ours, floor = etcd_bench2(build, "cycle", "both", url, rounds)
         rows.append(("cycle (in process)", ours, floor, None))
         fl_run = per_process([cli, "run", "--backend", url, "cyc", "--", "true"], procs)
         ctl_run = per_process(["etcdctl", "--endpoints", ep.replace("http://", ""), "lock", "cyc", "--", "true"], procs)

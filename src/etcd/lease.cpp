@@ -30,17 +30,17 @@ int Lease::grant(Client &client, int64_t ttl_s)
     if (rc != FL_OK) return rc;
     const int64_t id = num(reply, "ID"), ttl = num(reply, "TTL");
     if (id == 0 || ttl <= 0) return fail(FL_EIO, "etcd granted no lease: " + reply.dump());
-    {
-        std::lock_guard<std::mutex> g(mu_);
-        id_ = renew_id_ = id;
-        ttl_s_ = ttl;
-        ++generation_;
-        deadline_us_ = sent + ttl * 1000000;
-        lost_ = false;
-        lost_reported_ = false;
-        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
-    }
-    cv_.notify_all();
+    std::lock_guard<std::mutex> g(mu_);
+    id_ = renew_id_ = id;
+    ttl_s_ = ttl;
+    granted_us_ = sent;
+    ++generation_;
+    deadline_us_ = sent + ttl * 1000000;
+    lost_ = false;
+    lost_reported_ = false;
+    // No wake-up for a thread that already runs: between leases it looks
+    // every third of a TTL, and the first renewal is due no sooner.
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
     return FL_OK;
 }
 
@@ -81,15 +81,15 @@ void Lease::run()
     int64_t next_us = 0;
     uint64_t seen = 0;
     while (!stopping_) {
-        if (renew_id_ == 0) {
-            cv_.wait(g);
+        const int64_t period_us = ttl_s_ * 1000000 / 3;
+        if (renew_id_ == 0) {  // between leases: look again a renewal period later
+            cv_.wait_for(g, std::chrono::microseconds(period_us));
             continue;
         }
         const int64_t now = platform::monotonic_us();
-        const int64_t period_us = ttl_s_ * 1000000 / 3;
-        if (generation_ != seen) {  // a new lease: first renewal a third of the TTL from now
+        if (generation_ != seen) {  // a new lease: first renewal a third of the TTL after its grant
             seen = generation_;
-            next_us = now + period_us;
+            next_us = granted_us_ + period_us;
         }
         const int64_t deadline = deadline_us_.load();
         if (now >= deadline) {

@@ -1,7 +1,7 @@
 // lease.hpp - a handle's etcd lease and the thread that renews it every
 // TTL/3 while the handle holds or waits.  The thread is the handle's for
 // its whole life (started at the first grant), so that a lock cycle costs
-// no thread start; between leases it sleeps.
+// no thread start and no wake-up; between leases it looks every TTL/3.
 //
 // A lease counts as lost when etcd says it expired, or when the local
 // deadline passes: the send time of the last acknowledged renewal plus the
@@ -61,6 +61,7 @@ private:
     std::condition_variable cv_;
     uint64_t generation_ = 0;  // a new grant or a drop: results for the old lease are ignored
     int64_t renew_id_ = 0;     // the lease the thread renews (0: none); under mu_
+    int64_t granted_us_ = 0;   // when renew_id_ was asked for; under mu_
     bool stopping_ = false;
     std::thread thread_;
 };
