@@ -141,10 +141,15 @@ def command_gets_sigterm_when_filelock_is_killed(tmp):
     p = start_run(tmp, os.path.join(tmp, "f"), TRAP.format(sig="TERM"))
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=LIMIT)
-    wait_for_file(os.path.join(tmp, "out"))
+    out = os.path.join(tmp, "out")
+    wait_for_file(out)
+    # The shell creates the file before it writes the line: wait for the line.
+    deadline = time.monotonic() + LIMIT
+    while not read(out).endswith("\n") and time.monotonic() < deadline:
+        time.sleep(0.01)
     # Linux may send the parent-death signal once per dying thread of
     # filelock (the command is handed to each in turn): once or more.
-    lines = read(os.path.join(tmp, "out")).splitlines()
+    lines = read(out).splitlines()
     check(lines and set(lines) == {"got TERM"}, "orphaned command stopped: %r" % lines)
     p.stdout.close()
     p.stderr.close()
