@@ -22,7 +22,12 @@ def start_batch(*args, extra_env=None):
 
 
 def finish(p, want):
-    out, err = p.communicate(timeout=LIMIT)
+    try:
+        out, err = p.communicate(timeout=LIMIT)
+    except subprocess.TimeoutExpired:
+        p.kill()  # never leave a hung batch (and its children) behind
+        p.communicate()
+        raise
     eq(p.returncode, want, "batch exit: " + err)
     return json.loads(out)
 
