@@ -115,12 +115,12 @@ FL_API int fl_scan_options_set_backend(fl_scan_options *opts, const char *backen
 FL_API int fl_scan(const char *dir, const fl_scan_options *opts, fl_lock_list **out)
 {
     return guard([&]() -> int {
-        if (opts && !valid(opts, kScanMagic)) return invalid("invalid fl_scan_options handle");
+        // NULL and "" reach the backend as "": all locks for etcd, an error
+        // for lock files (which need a directory).
+        if (int rc = check_scan_args(dir ? dir : "", opts, out, true); rc != FL_OK) return rc;
         const filelock::ScanOptions &o = scan_options_of(opts);
         const filelock::Backend *backend = nullptr;
         if (int rc = filelock::backend_for(o.backend, &backend); rc != FL_OK) return rc;
-        const bool names = std::string(backend->name()) != "file";  // a lock name, "" = all
-        if (int rc = check_scan_args(names && !dir ? "" : dir, opts, out, names); rc != FL_OK) return rc;
         filelock::ScanResult result;
         if (int rc = backend->list(dir ? dir : "", o, &result); rc != FL_OK) return rc;
         *out = filelock::capi::new_lock_list(result);
@@ -165,9 +165,7 @@ FL_API int fl_cleanup_for_targets(const char *const *targets, size_t count, cons
         const filelock::Options &o = filelock::capi::options_of(opts);
         const filelock::Backend *backend = nullptr;
         if (int rc = filelock::backend_for(o, &backend); rc != FL_OK) return rc;
-        // Only lock files go stale; an etcd holder's lease expires by itself.
-        if (std::string(backend->name()) == "file")
-            filelock::cleanup_for_targets(list, o, threshold_ms, &report);
+        backend->clean_for_targets(list, o, threshold_ms, &report);
         *out = filelock::capi::new_clean_report(report);
         return FL_OK;
     });

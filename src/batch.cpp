@@ -15,6 +15,7 @@
 #include "filelock.h"
 #include "lock.hpp"
 #include "log.hpp"
+#include "file/cleanup.hpp"
 #include "file/paths.hpp"
 #include "platform/platform.hpp"
 
@@ -222,9 +223,15 @@ void Batch::run(const std::vector<std::string> &paths, const ProcessFn &process,
     Registration reg(*this, run);
     if (cfg_.enabled && cfg_.cleanup_stale_locks) {
         const Backend *backend = nullptr;
+        CleanReport rep;
         if (backend_for(opts_, &backend) == FL_OK)
-            backend->start_of_run(paths, opts_, cfg_.stale_threshold_ms);
+            backend->clean_for_targets(paths, opts_, cfg_.stale_threshold_ms, &rep);
         clear_error();
+        if (!rep.removed.empty() && log::enabled(FL_LOG_INFO))
+            log::write(FL_LOG_INFO, "removed " + std::to_string(rep.removed.size()) +
+                                        " stale lock file(s) before the run");
+        for (const ScanError &e : rep.errors)
+            log::write(FL_LOG_WARN, "stale lock cleanup skipped: " + e.message);
     }
 
     std::atomic<size_t> next{0};

@@ -3,8 +3,6 @@
 // set, read back, suggested for a typo, or read as milliseconds or a bool.
 #include "config_keys.hpp"
 
-#include "engine.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>

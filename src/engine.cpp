@@ -4,7 +4,6 @@
 #include "file/file_backend.hpp"
 #ifdef FILELOCK_HAVE_ETCD
 #include "etcd/etcd_backend.hpp"
-#include "etcd/url.hpp"
 #endif
 
 namespace filelock {
@@ -31,13 +30,7 @@ int check_backend(const std::string &name)
 {
     const Backend *b = nullptr;
     if (int rc = backend_for(name, &b); rc != FL_OK) return rc;
-#ifdef FILELOCK_HAVE_ETCD
-    if (b == &etcd_backend()) {
-        etcd::Target t;
-        return etcd::parse_url(name, &t);
-    }
-#endif
-    return FL_OK;
+    return b->validate(name);
 }
 
 } // namespace filelock

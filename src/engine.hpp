@@ -2,10 +2,10 @@
 // that picks one by options.  The engine-neutral parts (the handle's
 // acquire loop in lock.cpp, batch, queries that wait) see only this.
 //
-// The lock-file backend is src/file/ (file_backend.cpp registers it).  A
-// further backend is a new folder with a Backend and a LockEngine, and one
-// line in backend_for() (engine.cpp); the handle, batch, C API and CLI do
-// not change.
+// The lock-file backend is src/file/ (file_backend.cpp registers it), the
+// etcd backend src/etcd/.  A further backend is a new folder with a Backend
+// and a LockEngine, and its scheme in backend_for() (engine.cpp); the
+// handle, batch, C API and CLI do not change.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,7 @@ class Wakeup;
 }
 struct ScanOptions;
 struct ScanResult;
+struct CleanReport;
 
 // What the same-thread guard keys a lock by: equal for two handles on the
 // same lock object (file backend: device and inode).
@@ -90,10 +91,14 @@ public:
     // in `name` may wait for the first acquire when opts.defer_path_errors.
     virtual int make_explicit(const std::string &name, const Options &opts,
                               std::unique_ptr<LockEngine> *out) const = 0;
-    // Start-of-run maintenance for a batch over `targets` (the lock-file
-    // backend removes stale lock files).  Never fatal: failures are logged.
-    virtual void start_of_run(const std::vector<std::string> &targets, const Options &opts,
-                              int64_t stale_threshold_ms) const = 0;
+    // Is `name` (as given to fl_options_set_backend) well formed for this
+    // backend?  FL_OK or FL_EINVAL with a message.
+    virtual int validate(const std::string &name) const = 0;
+    // The start-of-run cleanup (fl_cleanup_for_targets, a batch's start):
+    // the lock-file backend removes stale lock files beside `targets`; a
+    // backend whose crashed holders expire by themselves does nothing.
+    virtual void clean_for_targets(const std::vector<std::string> &targets, const Options &opts,
+                                   int64_t stale_threshold_ms, CleanReport *out) const = 0;
 
     // fl_is_locked(): 1, 0 or an error.
     virtual int is_locked(const std::string &target, const Options &opts) const = 0;
@@ -105,8 +110,8 @@ public:
     virtual int list(const std::string &where, const ScanOptions &opts, ScanResult *out) const = 0;
 };
 
-// Is `name` a backend this build has, well formed (an etcd URL that
-// parses)?  FL_OK, FL_ENOTSUP or FL_EINVAL with a message.
+// Is `name` a backend this build has, well formed for it (Backend::validate)?
+// FL_OK, FL_ENOTSUP or FL_EINVAL with a message.
 int check_backend(const std::string &name);
 
 // The backend `name` names ("" or "file": lock files; "etcd://...").

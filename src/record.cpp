@@ -20,46 +20,12 @@ bool parse_int(std::string_view s, int64_t *out)
     return true;
 }
 
-std::string escape(const std::string &v)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(v.size());
-    for (unsigned char c : v) {
-        if (c < 0x20 || c == 0x7f || c == '%') {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
-
 int hex_digit(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-}
-
-std::string unescape(std::string_view v)
-{
-    std::string out;
-    out.reserve(v.size());
-    for (size_t i = 0; i < v.size(); ++i) {
-        int hi, lo;
-        if (v[i] == '%' && i + 2 < v.size() && (hi = hex_digit(v[i + 1])) >= 0 &&
-            (lo = hex_digit(v[i + 2])) >= 0) {
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += v[i];
-        }
-    }
-    return out;
 }
 
 bool is_key(std::string_view k)
@@ -101,6 +67,40 @@ Record invalid(std::string problem)
 
 } // namespace
 
+std::string percent_escape(std::string_view v, std::string_view also)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(v.size());
+    for (unsigned char c : v) {
+        if (c < 0x20 || c == 0x7f || c == '%' || also.find(static_cast<char>(c)) != also.npos) {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::string percent_unescape(std::string_view v)
+{
+    std::string out;
+    out.reserve(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+        int hi, lo;
+        if (v[i] == '%' && i + 2 < v.size() && (hi = hex_digit(v[i + 1])) >= 0 &&
+            (lo = hex_digit(v[i + 2])) >= 0) {
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
+}
+
 Record make_own_record(const std::string &tag, const std::string &target)
 {
     Record r;
@@ -122,13 +122,13 @@ std::string format_record(const Record &r)
     s.reserve(160 + r.host.size() + r.tag.size() + r.target.size());
     s += std::to_string(r.pid);
     s += "\nv=1\n";
-    if (!r.host.empty()) s.append("host=").append(escape(r.host)).append("\n");
-    if (!r.boot.empty()) s.append("boot=").append(escape(r.boot)).append("\n");
-    if (!r.pidns.empty()) s.append("pidns=").append(escape(r.pidns)).append("\n");
+    if (!r.host.empty()) s.append("host=").append(percent_escape(r.host)).append("\n");
+    if (!r.boot.empty()) s.append("boot=").append(percent_escape(r.boot)).append("\n");
+    if (!r.pidns.empty()) s.append("pidns=").append(percent_escape(r.pidns)).append("\n");
     if (r.start >= 0) s.append("start=").append(std::to_string(r.start)).append("\n");
     if (r.acquired_ms >= 0) s.append("acquired=").append(std::to_string(r.acquired_ms)).append("\n");
-    if (!r.tag.empty()) s.append("tag=").append(escape(r.tag)).append("\n");
-    if (!r.target.empty()) s.append("target=").append(escape(r.target)).append("\n");
+    if (!r.tag.empty()) s.append("tag=").append(percent_escape(r.tag)).append("\n");
+    if (!r.target.empty()) s.append("target=").append(percent_escape(r.target)).append("\n");
     if (s.size() > kMaxRecordBytes) s.resize(kMaxRecordBytes);
     return s;
 }
@@ -171,20 +171,20 @@ Record parse_record(std::string_view text)
             int64_t v = 0;
             if (!parse_int(val, &v) || v < 1) return invalid("bad version line");
         } else if (key == "host") {
-            r.host = unescape(val);
+            r.host = percent_unescape(val);
         } else if (key == "boot") {
-            r.boot = unescape(val);
+            r.boot = percent_unescape(val);
         } else if (key == "pidns") {
-            r.pidns = unescape(val);
+            r.pidns = percent_unescape(val);
         } else if (key == "start") {
             if (!parse_int(val, &r.start) || r.start < 0) return invalid("bad start= value");
         } else if (key == "acquired") {
             if (!parse_int(val, &r.acquired_ms) || r.acquired_ms < 0)
                 return invalid("bad acquired= value");
         } else if (key == "tag") {
-            r.tag = unescape(val);
+            r.tag = percent_unescape(val);
         } else if (key == "target") {
-            r.target = unescape(val);
+            r.target = percent_unescape(val);
         }
         // Unknown keys are ignored (PROTOCOL D).
     }

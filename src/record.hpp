@@ -27,8 +27,15 @@ struct Record {
 // The record this process writes when it wins the lock.
 Record make_own_record(const std::string &tag, const std::string &target);
 
-// The record as text.  String fields are escaped: a byte below 0x20, 0x7f
-// and '%' are written as %XX, so no value can start a line of its own.
+// %XX escaping, as record values use it: a byte below 0x20, 0x7f, '%' and
+// any byte of `also` become %XX (upper-case hex); unescaping decodes every
+// well-formed %XX and keeps anything else as it is.  The etcd backend
+// escapes lock names in keys the same way (also = "/").
+std::string percent_escape(std::string_view v, std::string_view also = {});
+std::string percent_unescape(std::string_view v);
+
+// The record as text.  String fields are escaped (percent_escape), so no
+// value can start a line of its own.
 std::string format_record(const Record &r);
 
 // Parse strictly.  Never throws; an invalid record has valid=false and a

@@ -73,8 +73,17 @@ public:
         return make(name, opts, out);
     }
 
+    int validate(const std::string &name) const override
+    {
+        etcd::Target t;
+        return etcd::parse_url(name, &t);
+    }
+
     // Crashed holders' keys expire with their leases: nothing to clean.
-    void start_of_run(const std::vector<std::string> &, const Options &, int64_t) const override {}
+    void clean_for_targets(const std::vector<std::string> &, const Options &, int64_t,
+                           CleanReport *) const override
+    {
+    }
 
     int is_locked(const std::string &target, const Options &opts) const override
     {
@@ -150,7 +159,11 @@ int EtcdBackend::list(const std::string &where, const ScanOptions &opts, ScanRes
     int64_t rev = 0;
     if (int rc = read_keys(c, key, end, &kvs, &rev); rc != FL_OK) return rc;
     const int64_t now_ms = platform::realtime_ms();
-    std::map<std::string, std::vector<LockInfo>> by_name;
+    struct Entry {
+        LockInfo info;
+        bool shared;
+    };
+    std::map<std::string, std::vector<Entry>> by_name;
     std::map<int64_t, int64_t> ttl_of;  // lease -> remaining ms
     for (const json &kv : kvs) {
         std::string k, value, name;
@@ -174,27 +187,24 @@ int EtcdBackend::list(const std::string &where, const ScanOptions &opts, ScanRes
             clear_error();
         }
         info.lease_ttl_ms = ttl_of[lease];
-        if (info.record.valid && info.record.acquired_ms > 0) {
-            info.acquired_ms = info.record.acquired_ms;
-            info.age_ms = std::max<int64_t>(0, now_ms - info.acquired_ms);
-        } else {
-            info.age_known = false;
-        }
+        info.age_known = info.record.valid && info.record.acquired_ms >= 0 &&
+                         age_at(info.record.acquired_ms, now_ms, &info.age_ms);
+        if (info.age_known) info.acquired_ms = info.record.acquired_ms;
         info.verdict = info.record.valid ? judge_holder(info.record) : HolderVerdict{};
-        info.held = shared ? 1 : 0;  // settled below, in queue order
-        info.reason = shared ? "shared" : "exclusive";
-        by_name[name].push_back(std::move(info));
+        by_name[name].push_back({std::move(info), shared});
     }
+    // Held, in queue order: the first key, and shared keys with no exclusive
+    // key before them.
     for (auto &[name, queue] : by_name) {
         bool exclusive_before = false;
         for (size_t i = 0; i < queue.size(); ++i) {
-            LockInfo &q = queue[i];
-            const bool shared = q.reason == "shared";
+            LockInfo &q = queue[i].info;
+            const bool shared = queue[i].shared;
             const bool holds = shared ? !exclusive_before : i == 0;
             if (!shared) exclusive_before = true;
             q.held = holds ? 1 : 0;
-            q.reason = std::string(holds ? "holds" : "waits") + " (" + q.reason + ", position " +
-                       std::to_string(i + 1) + " in the queue, fencing token " +
+            q.reason = std::string(holds ? "holds" : "waits") + " (" + (shared ? "shared" : "exclusive") +
+                       ", position " + std::to_string(i + 1) + " in the queue, fencing token " +
                        std::to_string(q.fencing_token) + ")";
             out->locks.push_back(std::move(q));
         }

@@ -1,7 +1,8 @@
 #include "etcd/keys.hpp"
 
-#include <cctype>
 #include <cstdio>
+
+#include "record.hpp"
 
 namespace filelock::etcd {
 
@@ -32,17 +33,7 @@ std::string LockKeys::all_end() const
 
 LockKeys keys_for(const std::string &prefix, const std::string &name)
 {
-    std::string esc;
-    for (unsigned char c : name) {
-        if (c == '%' || c == '/' || c < 0x20 || c == 0x7f) {
-            char b[4];
-            std::snprintf(b, sizeof b, "%%%02X", c);
-            esc += b;
-        } else {
-            esc += static_cast<char>(c);
-        }
-    }
-    return LockKeys{prefix + "/" + esc + "/", name};
+    return LockKeys{prefix + "/" + percent_escape(name, "/") + "/", name};
 }
 
 bool parse_key(const std::string &prefix, const std::string &key, std::string *name, bool *shared,
@@ -60,16 +51,7 @@ bool parse_key(const std::string &prefix, const std::string &key, std::string *n
     if (tail.size() != 16 || tail.find_first_not_of("0123456789abcdef") != std::string::npos)
         return false;
     *lease = static_cast<int64_t>(std::stoull(tail, nullptr, 16));
-    name->clear();
-    for (size_t i = 0; i < esc.size(); ++i) {
-        if (esc[i] == '%' && i + 2 < esc.size() && std::isxdigit((unsigned char)esc[i + 1]) &&
-            std::isxdigit((unsigned char)esc[i + 2])) {
-            *name += static_cast<char>(std::stoi(esc.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            *name += esc[i];
-        }
-    }
+    *name = percent_unescape(esc);
     return true;
 }
 

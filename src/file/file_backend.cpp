@@ -62,16 +62,12 @@ public:
         return FL_OK;
     }
 
-    void start_of_run(const std::vector<std::string> &targets, const Options &opts,
-                      int64_t stale_threshold_ms) const override
+    int validate(const std::string &) const override { return FL_OK; }
+
+    void clean_for_targets(const std::vector<std::string> &targets, const Options &opts,
+                           int64_t stale_threshold_ms, CleanReport *out) const override
     {
-        CleanReport rep;
-        cleanup_for_targets(targets, opts, stale_threshold_ms, &rep);
-        if (!rep.removed.empty() && log::enabled(FL_LOG_INFO))
-            log::write(FL_LOG_INFO, "removed " + std::to_string(rep.removed.size()) +
-                                        " stale lock file(s) before the run");
-        for (const ScanError &e : rep.errors)
-            log::write(FL_LOG_WARN, "stale lock cleanup skipped: " + e.message);
+        cleanup_for_targets(targets, opts, stale_threshold_ms, out);
     }
 
     int is_locked(const std::string &target, const Options &opts) const override
@@ -91,6 +87,7 @@ public:
 
     int list(const std::string &where, const ScanOptions &opts, ScanResult *out) const override
     {
+        if (where.empty()) return fail(FL_EINVAL, "directory is NULL or empty");
         return scan_locks(where, opts, out);
     }
 
