@@ -17,6 +17,9 @@ namespace filelock {
 namespace {
 // Descriptors of removed lock files a waiter keeps (see retire_handle).
 constexpr size_t kKeptRetired = 2;
+// A blocking wait with no file open yet (its name is still being removed)
+// sleeps at most this long between attempts.
+constexpr int64_t kNoFileWaitUs = 50000;
 } // namespace
 
 FileEngine::FileEngine(std::string lock_path, std::string target_abs, const Options &opts)
@@ -42,8 +45,14 @@ void FileEngine::retire_handle()
     // Whoever closes the last descriptor of a removed lock file pays for
     // freeing it (milliseconds); keep a few such descriptors until after the
     // hand-off.  Only a few: a waiter that sees many hand-offs would
-    // otherwise run out of descriptors.
+    // otherwise run out of descriptors.  None where an open handle keeps
+    // the removed name in place (Windows): it would keep everyone,
+    // ourselves included, from making the next lock file.
     if (fd_ == platform::kInvalid) return;
+    if (platform::removed_names_linger()) {
+        drop_file();
+        return;
+    }
     if (retired_.size() >= kKeptRetired) {
         platform::close_handle(retired_.front());
         retired_.erase(retired_.begin());
@@ -185,7 +194,11 @@ int FileEngine::try_once()
     // is a hand-off in progress, not contention.
     for (int turn = 0; turn < 100; ++turn) {
         if (fd_ == platform::kInvalid) {
-            if (int rc = open_file(); rc != FL_OK) return give_up(rc);  // A1
+            int rc = open_file();  // A1
+            // A name that is still being removed (Windows, delete pending):
+            // contention, waited out like any other.
+            if (rc == FL_EBUSY) return rc;
+            if (rc != FL_OK) return give_up(rc);
         }
         int rc = platform::try_lock(fd_, opts_.shared, path_);  // A2
         if (rc == FL_EBUSY) return FL_EBUSY;
@@ -198,6 +211,11 @@ int FileEngine::try_once()
 
 int FileEngine::block()
 {
+    if (fd_ == platform::kInvalid) {  // nothing to block on yet: see try_once
+        if (!watch_) arm();
+        watch_->wait(kNoFileWaitUs, nullptr);
+        return FL_EBUSY;
+    }
     int rc = platform::lock_blocking(fd_, opts_.shared, path_);
     if (rc != FL_OK) return give_up(rc);
     return locked();
@@ -212,7 +230,7 @@ void FileEngine::sleep(int64_t max_us, const platform::Wakeup *wake)
 {
     // If the file we wait on was removed or replaced, wait on the new one
     // instead (and re-arm the watch on it): no sleep, it is news.
-    if (dir_.entry_is(name_, id_) != 1) {
+    if (fd_ != platform::kInvalid && dir_.entry_is(name_, id_) != 1) {
         retire_handle();
         if (watch_) watch_->rewatch_file();
         return;

@@ -1,17 +1,18 @@
 // platform.hpp - the platform seam.  Everything that differs between operating
 // systems lives behind these declarations, implemented by one file per
-// mechanism: posix_file.cpp (flock on a descriptor, stat, records, paths),
-// posix_dir.cpp (lock files named inside an open directory), posix_fork.cpp
-// (lock descriptors in a forked child), posix_process.cpp (PID, host,
-// clocks), posix_wakeup.cpp (cross-thread wake-ups), posix_library.cpp
-// (libraries loaded on first use), posix_error.cpp (errno
-// as FL_E* codes and messages), and per system either
-// the Linux files (linux_proc.cpp: /proc liveness; linux_held.cpp:
-// /proc/locks; linux_watch.cpp: inotify) or the portable POSIX fallbacks
-// (posix_proc.cpp, posix_held.cpp, posix_watch.cpp).  src/meson.build picks
-// the set by host system.  The types here are opaque, so another set (win32:
-// LockFileEx, ReadDirectoryChangesW) is new files only.  Callers see FL_E*
-// codes (with the last-error message set), never errno.
+// mechanism.  POSIX: posix_file.cpp (flock on a descriptor, stat, records,
+// paths), posix_dir.cpp (lock files named inside an open directory),
+// posix_fork.cpp (lock descriptors in a forked child), posix_process.cpp
+// (PID, host, clocks), posix_wakeup.cpp (cross-thread wake-ups),
+// posix_library.cpp (libraries loaded on first use), posix_error.cpp (errno
+// as FL_E* codes and messages), and per system either the Linux files
+// (linux_proc.cpp: /proc liveness; linux_held.cpp: /proc/locks;
+// linux_watch.cpp: inotify) or the portable POSIX fallbacks (posix_proc.cpp,
+// probe_held.cpp, posix_watch.cpp).  Windows: the files in win32/
+// (LockFileEx, handle-relative NtCreateFile, change notifications,
+// OpenProcess liveness) and probe_held.cpp.  src/meson.build picks the set
+// by host system.  Callers see FL_E* codes (with the last-error message
+// set), never errno or a Windows error code.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@
 
 namespace filelock::platform {
 
-// An open lock file: a descriptor on POSIX; wide enough for a Windows HANDLE.
+// An open lock file: a descriptor on POSIX, a HANDLE on Windows.
 using Handle = std::intptr_t;
 constexpr Handle kInvalid = -1;
 
@@ -134,6 +135,12 @@ int try_lock(Handle h, bool shared, const std::string &path);
 int lock_blocking(Handle h, bool shared, const std::string &path);
 
 void unlock(Handle h);
+// Whether a removed file's name stays while a handle on it is open: false
+// on POSIX (unlink takes the name at once); true on Windows, where a file
+// system without POSIX-semantics deletion keeps the name, delete-pending,
+// until the last handle closes.  The lock-file engine keeps no handle on a
+// removed file where it does.
+bool removed_names_linger();
 void close_handle(Handle h);  // any handle; one from open_lock() is also forgotten for fork
 
 // lstat(path) into *st: FL_OK, FL_ENOENT, ...

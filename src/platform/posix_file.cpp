@@ -108,6 +108,11 @@ void unlock(Handle h)
     if (h >= 0) ::flock(h, LOCK_UN);
 }
 
+bool removed_names_linger()
+{
+    return false;
+}
+
 void close_handle(Handle h)
 {
     if (h < 0) return;

@@ -1,4 +1,4 @@
-// posix_held.cpp - which lock files are held, where the system has no table
+// probe_held.cpp - which lock files are held, where the system has no table
 // of locks: every question is a probe (a non-blocking lock attempt on a
 // separate read-only descriptor, released at once; PROTOCOL F).
 #include "platform.hpp"
