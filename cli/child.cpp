@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 
 namespace flcli {
 
@@ -194,6 +195,21 @@ int SignalForwarder::wait(pid_t pid)
     std::lock_guard<std::mutex> g(mu_);
     children_.erase(pid);
     return r < 0 ? (127 << 8) : status;
+}
+
+void stop_child(pid_t pid)
+{
+    if (pid > 0) ::kill(pid, SIGTERM);
+}
+
+void set_child_env(const std::string &name, const std::string &value)
+{
+    ::setenv(name.c_str(), value.c_str(), 1);
+}
+
+std::vector<std::string> shell_command(const std::string &cmd)
+{
+    return {"/bin/sh", "-c", cmd};
 }
 
 int exit_code_of(int wait_status)

@@ -14,14 +14,22 @@
 //    without the forwarder (the kernel drops the OS lock);
 //  - Mode::Batch: the batch is cancelled (on_signal), no new child starts.
 // A signal that was ignored when filelock started stays ignored.
+//
+// Windows (win32_child.cpp, Mode::Run only): COMMAND is started with
+// CreateProcessW in a job object that ends it if filelock dies; Ctrl-C and
+// Ctrl-Break reach COMMAND through the console they share, and filelock
+// outlives them to release the lock after COMMAND has exited.
 #pragma once
 
+#if !defined(_WIN32)
 #include <pthread.h>
 #include <signal.h>
+#endif
 #include <sys/types.h>
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -63,6 +71,13 @@ public:
 private:
     int start(const std::vector<std::string> &argv, pid_t *pid, bool stdout_to_stderr, int out_fd,
               int err_fd);
+#if defined(_WIN32)
+    Mode mode_;
+    void *job_ = nullptr;  // the job object COMMAND runs in
+    std::mutex mu_;
+    std::map<pid_t, void *> children_;  // process handles
+    std::atomic<int> first_signal_{0};
+#else
     void loop();
     void handle(int sig, bool from_terminal);
 
@@ -79,9 +94,21 @@ private:
     bool started_ = false;    // Mode::Run: a child has been started
     bool cancelled_ = false;  // Mode::Batch: a signal stopped the work
     std::function<void(int)> on_signal_;
+#endif
 };
 
-// A wait status as a shell reports it: the exit code, or 128 + signal.
+// A wait status as a shell reports it: the exit code, or 128 + signal (on
+// Windows, the exit code itself).
 int exit_code_of(int wait_status);
+
+// Ask a child started by spawn() to stop: SIGTERM; on Windows, which has no
+// such request for a console program, TerminateProcess.
+void stop_child(pid_t pid);
+
+// Set a variable in the environment children inherit.
+void set_child_env(const std::string &name, const std::string &value);
+
+// COMMAND for `-c CMD`: /bin/sh -c CMD; on Windows cmd.exe /d /s /c "CMD".
+std::vector<std::string> shell_command(const std::string &cmd);
 
 } // namespace flcli

@@ -97,7 +97,7 @@ std::atomic<bool> g_lost{false};
 void on_lost(const char *, int64_t, void *)
 {
     g_lost = true;
-    if (pid_t pid = g_child.load(); pid > 0) ::kill(pid, SIGTERM);
+    if (pid_t pid = g_child.load(); pid > 0) stop_child(pid);
 }
 
 int start_failed(const Context &ctx, const std::string &cmd, int err)
@@ -112,7 +112,7 @@ int run_child(const Context &ctx, SignalForwarder &fw, const std::vector<std::st
     pid_t pid = 0;
     if (int err = fw.spawn(command, &pid); err != 0) return start_failed(ctx, command[0], err);
     g_child = pid;
-    if (g_lost) ::kill(pid, SIGTERM);  // lost before the child was known
+    if (g_lost) stop_child(pid);  // lost before the child was known
     detail(ctx, "started " + command[0] + " (pid " + std::to_string(pid) + ")");
     const int status = fw.wait(pid);
     g_child = 0;
@@ -138,7 +138,7 @@ int run_run(Context &ctx, const RunArgs &a, const std::vector<std::string> &tail
     std::vector<std::string> command = tail;
     if (!a.shell_command.empty()) {
         if (!tail.empty()) return usage(ctx, "-c takes the whole command; give no COMMAND after it");
-        command = {"/bin/sh", "-c", a.shell_command};
+        command = shell_command(a.shell_command);
     }
     if (command.empty()) return usage(ctx, "COMMAND is missing");
     if (a.shared && a.exclusive) return usage(ctx, "-s and -x exclude each other");
@@ -197,7 +197,7 @@ int run_run(Context &ctx, const RunArgs &a, const std::vector<std::string> &tail
                     fl_lock_path(lock.get()));
     int64_t token = 0;
     if (fl_lock_fencing_token(lock.get(), &token) == FL_OK)
-        ::setenv("FILELOCK_FENCING_TOKEN", std::to_string(token).c_str(), 1);
+        set_child_env("FILELOCK_FENCING_TOKEN", std::to_string(token));
 
     const int code = run_child(ctx, fw, command);
 

@@ -36,13 +36,21 @@ ConfigSource find_config(const GlobalOptions &g)
         s.path = env, s.how = "$FILELOCK_CONFIG";
         return s;
     }
-    std::string user;
+    std::string user, system = "/etc/filelock/config.yaml";
+#if defined(_WIN32)
+    // %APPDATA%\filelock\config.yaml, then %PROGRAMDATA%\filelock\config.yaml.
+    const char *appdata = std::getenv("APPDATA");
+    const char *programdata = std::getenv("PROGRAMDATA");
+    if (appdata && *appdata) user = std::string(appdata) + "\\filelock\\config.yaml";
+    system = programdata && *programdata ? std::string(programdata) + "\\filelock\\config.yaml" : "";
+#else
     const char *xdg = std::getenv("XDG_CONFIG_HOME");
     const char *home = std::getenv("HOME");
     if (xdg && *xdg == '/') user = std::string(xdg) + "/filelock/config.yaml";
     else if (home && *home) user = std::string(home) + "/.config/filelock/config.yaml";
+#endif
     for (const auto &[path, how] : {std::pair<std::string, const char *>{user, "user"},
-                                    {"/etc/filelock/config.yaml", "system"}}) {
+                                    {system, "system"}}) {
         if (path.empty()) continue;
         s.searched.push_back(path);
         struct stat st;

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -106,11 +108,17 @@ std::string span_text(int64_t ms)
 
 std::string iso_time(int64_t epoch_ms)
 {
-    std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
-    std::tm tm{};
-    if (!gmtime_r(&t, &tm)) return "";
+    using namespace std::chrono;
+    const int64_t s = epoch_ms >= 0 ? epoch_ms / 1000 : -((-epoch_ms + 999) / 1000);
+    const sys_seconds t{std::chrono::seconds(s)};
+    const sys_days day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss<std::chrono::seconds> tod{t - day};
+    if (!ymd.ok() || int(ymd.year()) < 0 || int(ymd.year()) > 9999) return "";
     char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", int(ymd.year()),
+                  unsigned(ymd.month()), unsigned(ymd.day()), static_cast<long long>(tod.hours().count()),
+                  static_cast<long long>(tod.minutes().count()), static_cast<long long>(tod.seconds().count()));
     return buf;
 }
 

@@ -44,6 +44,16 @@ Version: $spdlog_version
 Cflags: -I\${includedir}
 PC
 
+json_version=$(pkg-config --modversion nlohmann_json)
+cat > "$root/lib/pkgconfig/nlohmann_json.pc" <<PC
+prefix=$root
+includedir=\${prefix}/include
+Name: nlohmann_json
+Description: JSON for Modern C++ (headers)
+Version: $json_version
+Cflags: -I\${includedir}
+PC
+
 # --- the CMake toolchain for the compiled ones ------------------------------
 cat > "$work/toolchain.cmake" <<TC
 set(CMAKE_SYSTEM_NAME Windows)

@@ -96,15 +96,21 @@ typedef struct win_proc {
     HANDLE out;  /* its standard output and error */
 } win_proc;
 
-/* Start win_child (beside this test program) with `args`. */
-static inline void win_spawn(win_proc *p, const char *args)
+/* The directory this test program is in, with a trailing backslash. */
+static inline const char *win_here(void)
 {
-    char exe[MAX_PATH];
-    DWORD n = GetModuleFileNameA(NULL, exe, sizeof exe);
-    while (n > 0 && exe[n - 1] != '\\' && exe[n - 1] != '/') n--;
-    exe[n] = '\0';
+    static char dir[MAX_PATH];
+    DWORD n = GetModuleFileNameA(NULL, dir, sizeof dir);
+    while (n > 0 && dir[n - 1] != '\\' && dir[n - 1] != '/') n--;
+    dir[n] = '\0';
+    return dir;
+}
+
+/* Start the program `exe` with `args`, its input and output through pipes. */
+static inline void win_spawn_exe(win_proc *p, const char *exe, const char *args)
+{
     char cmd[4 * MAX_PATH];
-    snprintf(cmd, sizeof cmd, "\"%swin_child.exe\" %s", exe, args);
+    snprintf(cmd, sizeof cmd, "\"%s\" %s", exe, args);
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     HANDLE in_r, in_w, out_r, out_w;
     assert_true(CreatePipe(&in_r, &in_w, &sa, 0));
@@ -125,6 +131,14 @@ static inline void win_spawn(win_proc *p, const char *args)
     CloseHandle(out_w);
     p->in = in_w;
     p->out = out_r;
+}
+
+/* Start win_child (beside this test program) with `args`. */
+static inline void win_spawn(win_proc *p, const char *args)
+{
+    char exe[MAX_PATH];
+    snprintf(exe, sizeof exe, "%swin_child.exe", win_here());
+    win_spawn_exe(p, exe, args);
 }
 
 /* One line of its output (without the newline); "" at end of output. */
