@@ -54,8 +54,8 @@ Version: $json_version
 Cflags: -I\${includedir}
 PC
 
-# --- the CMake toolchain for the compiled ones ------------------------------
-cat > "$work/toolchain.cmake" <<TC
+# --- the CMake toolchain (kept: CMake users of the zip build with it too) ----
+cat > "$root/toolchain.cmake" <<TC
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(CMAKE_C_COMPILER $triple-gcc-posix)
@@ -68,7 +68,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 TC
 cmake_build() {  # SOURCE-DIR NAME CMAKE-ARGS...
     local src=$1 name=$2; shift 2
-    cmake -S "$src" -B "$work/build-$name" -DCMAKE_TOOLCHAIN_FILE="$work/toolchain.cmake" \
+    cmake -S "$src" -B "$work/build-$name" -DCMAKE_TOOLCHAIN_FILE="$root/toolchain.cmake" \
         -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$root" -DCMAKE_INSTALL_LIBDIR=lib \
         "$@" >"$work/$name.cmake.log" 2>&1 || { tail -30 "$work/$name.cmake.log"; return 1; }
     cmake --build "$work/build-$name" -j "$jobs" >"$work/$name.build.log" 2>&1 \
@@ -100,4 +100,4 @@ sed -i -e 's/-lcmocka$/-lcmocka-static/' "$root/lib/pkgconfig/cmocka.pc"
 # --- the meson cross file ------------------------------------------------------
 sed -e "s|@ROOT@|$root|g" -e "s|@TRIPLE@|$triple|g" "$here/cross.ini.in" > "$root/cross.ini"
 install -m 0755 "$here/wine-run" "$root/wine-run"
-echo "sysroot in $root ($(du -sh "$root" | cut -f1)); cross file $root/cross.ini"
+echo "sysroot in $root ($(du -sh "$root" | cut -f1)); cross file $root/cross.ini, CMake toolchain $root/toolchain.cmake"
