@@ -286,8 +286,15 @@ int FileEngine::release()
     if (opts_.file.remove_on_release && !directory_) {
         // C2: unlink only while holding, only our inode, only from the
         // directory checked.  A shared holder must first become the only
-        // holder.
-        bool exclusive = !opts_.shared || platform::try_lock(fd_, false, path_) == FL_OK;
+        // holder: it lets its shared lock go (it is releasing anyway) and
+        // tries for an exclusive one.  That is what flock's conversion does
+        // too, and Windows has no conversion: a handle's own shared lock
+        // refuses it an exclusive one.
+        bool exclusive = true;
+        if (opts_.shared) {
+            platform::unlock(fd_);
+            exclusive = platform::try_lock(fd_, false, path_) == FL_OK;
+        }
         platform::FileStat st;
         if (exclusive && dir_.entry_is(name_, id_, &st) == 1 && ours_to_remove(st))
             dir_.remove_entry(name_);
