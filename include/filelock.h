@@ -5,8 +5,8 @@
  * It depends on <stddef.h> and <stdint.h> only and compiles as C99 and C++.
  *
  * A lock protects a *target* file through a *lock file* beside it
- * ("<target>.lock"), which carries an OS lock (flock(2) on POSIX) and a small
- * text record naming the holder.  The on-disk protocol is documented in
+ * ("<target>.lock"), which carries an OS lock (flock(2) on POSIX, LockFileEx
+ * on Windows: docs/windows.md) and a small text record naming the holder.  The on-disk protocol is documented in
  * docs/PROTOCOL.md; every process that uses the same lock files must follow it.
  *
  * Conventions used throughout:
@@ -138,7 +138,8 @@ FL_API const char *fl_last_error_message(void);
  *        thread, so that a binding can raise its language's own error
  *        (PermissionError, io::ErrorKind, syscall.Errno): EACCES for a
  *        directory that cannot be written, ENOENT for a missing one,
- *        ENAMETOOLONG, EROFS, ENOLCK, ...
+ *        ENAMETOOLONG, EROFS, ENOLCK, ...  On Windows, the Windows error code
+ *        (GetLastError(): ERROR_PATH_NOT_FOUND, ERROR_ACCESS_DENIED, ...).
  * @return the errno value, or 0 when the last failure did not come from the
  *         OS (contention, a timeout, a foreign file at the lock path, an
  *         invalid argument) or nothing failed.

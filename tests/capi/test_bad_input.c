@@ -2,9 +2,18 @@
 #include "fl_test.h"
 
 #include <errno.h>
+#include <time.h>
+#if defined(_WIN32)
+/* What fl_last_os_error() reports there: the Windows error code. */
+#define OS_ENOENT ERROR_PATH_NOT_FOUND
+#define fl_test_mkdir(p) (CreateDirectoryA((p), NULL) ? 0 : -1)
+#else
 #include <sys/file.h>
 #include <sys/wait.h>
-#include <time.h>
+#define OS_ENOENT ENOENT
+#define OS_ENAMETOOLONG ENAMETOOLONG
+#define fl_test_mkdir(p) mkdir((p), 0755)
+#endif
 
 static int acquire_once(const char *target, int64_t timeout)
 {
@@ -20,7 +29,7 @@ static int acquire_once(const char *target, int64_t timeout)
 static void test_target_is_a_directory(void **state)
 {
     const char *dir = fl_test_path(state, "adir");
-    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(fl_test_mkdir(dir), 0);
     fl_lock *l = NULL;
     assert_int_equal(fl_lock_new(&l, dir, NULL), FL_EINVAL);
     assert_non_null(strstr(fl_last_error_message(), "directory"));
@@ -29,6 +38,7 @@ static void test_target_is_a_directory(void **state)
     assert_false(fl_test_exists(fl_test_path(state, "adir.lock")));
 }
 
+#if !defined(_WIN32)  /* symlinks and FIFOs as POSIX makes them (Windows: tests/windows) */
 static void test_symlink_at_lock_path_is_refused_and_victim_untouched(void **state)
 {
     const char *victim = fl_test_path(state, "victim");
@@ -61,9 +71,11 @@ static void test_fifo_at_lock_path_neither_hangs_nor_succeeds(void **state)
     assert_int_equal(fl_is_locked(fl_test_path(state, "p"), NULL), FL_EUNSAFE);
 }
 
+#endif
+
 static void test_directory_at_lock_path(void **state)
 {
-    assert_int_equal(mkdir(fl_test_path(state, "d.lock"), 0755), 0);
+    assert_int_equal(fl_test_mkdir(fl_test_path(state, "d.lock")), 0);
     assert_int_equal(acquire_once(fl_test_path(state, "d"), 1000), FL_EUNSAFE);
     struct stat st;
     assert_int_equal(stat(fl_test_path(state, "d.lock"), &st), 0);
@@ -76,6 +88,7 @@ static void test_missing_directory(void **state)
     assert_non_null(strstr(fl_last_error_message(), "no/such/dir"));
 }
 
+#if !defined(_WIN32)  /* permission bits and setuid */
 static void test_unwritable_directory(void **state)
 {
     /* Tests may run as root, which writes anywhere: drop to an unprivileged
@@ -95,6 +108,8 @@ static void test_unwritable_directory(void **state)
     assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+#endif
+
 static void test_leftover_records_are_overwritten_by_the_winner(void **state)
 {
     /* An unheld empty file, a record with an impossible PID or one cut short
@@ -111,7 +126,7 @@ static void test_leftover_records_are_overwritten_by_the_winner(void **state)
         FL_ASSERT_OK(fl_acquire(l, 0));
         int64_t pid = 0;
         FL_ASSERT_OK(fl_holder_pid(lock, &pid));
-        assert_int_equal(pid, getpid());
+        assert_int_equal(pid, fl_test_getpid());
         struct stat st;
         assert_int_equal(stat(lock, &st), 0);
         assert_true(st.st_size < 4096); /* truncated to the record */
@@ -138,13 +153,20 @@ static void test_os_error_number_of_the_last_failure(void **state)
 {
     int os = -1;
     assert_int_equal(acquire_os(fl_test_path(state, "no/such/dir/t"), 1, &os), FL_ENOENT);
-    assert_int_equal(os, ENOENT);
+    assert_int_equal(os, OS_ENOENT);
 
     char longname[300];
     memset(longname, 'a', 253);
     longname[253] = '\0';
+#if defined(_WIN32)
+    /* A name past 255 characters: the code depends on the file system (and
+     * on Wine), but it is the OS's refusal, with its error number. */
+    assert_true(acquire_os(fl_test_path(state, longname), 1, &os) < 0);
+    assert_int_not_equal(os, 0);
+#else
     assert_int_equal(acquire_os(fl_test_path(state, longname), 1, &os), FL_EIO);
-    assert_int_equal(os, ENAMETOOLONG);
+    assert_int_equal(os, OS_ENAMETOOLONG);
+#endif
 
     /* Not from the OS: a foreign file at the lock path, and contention. */
     fl_test_write(fl_test_path(state, "f.lock"), "{}\n", 3);
@@ -158,6 +180,7 @@ static void test_os_error_number_of_the_last_failure(void **state)
     assert_int_equal(os, 0);
     fl_lock_free(held);
 
+#if !defined(_WIN32)
     /* EACCES, seen by an unprivileged user (tests may run as root). */
     const char *dir = fl_test_path(state, "ro2");
     assert_int_equal(mkdir(dir, 0555), 0);
@@ -174,6 +197,7 @@ static void test_os_error_number_of_the_last_failure(void **state)
     waitpid(p, &st, 0);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
+#endif
 }
 
 static void test_bad_records_read_as_unknown(void **state)
@@ -200,12 +224,16 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fl_test_setup_dir, fl_test_teardown_dir)
     const struct CMUnitTest tests[] = {
         T(test_target_is_a_directory),
+#if !defined(_WIN32)
         T(test_symlink_at_lock_path_is_refused_and_victim_untouched),
         T(test_dangling_symlink_creates_nothing),
         T(test_fifo_at_lock_path_neither_hangs_nor_succeeds),
+#endif
         T(test_directory_at_lock_path),
         T(test_missing_directory),
+#if !defined(_WIN32)
         T(test_unwritable_directory),
+#endif
         T(test_leftover_records_are_overwritten_by_the_winner),
         T(test_bad_records_read_as_unknown),
         T(test_os_error_number_of_the_last_failure),

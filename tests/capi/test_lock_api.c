@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <signal.h>
+#if !defined(_WIN32)
 #include <sys/file.h>
 #include <sys/wait.h>
+#endif
 
 static fl_lock *new_lock(const char *target, fl_options *o)
 {
@@ -97,11 +99,11 @@ static void test_acquire_release_cycle(void **state)
     assert_int_equal(fl_is_locked(target, NULL), 1);
     int64_t pid = 0;
     FL_ASSERT_OK(fl_holder_pid(fl_lock_path(l), &pid));
-    assert_int_equal(pid, getpid());
+    assert_int_equal(pid, fl_test_getpid());
     fl_lock_info *info = NULL;
     FL_ASSERT_OK(fl_lock_info_read(fl_lock_path(l), 0, &info));
     assert_true(info->struct_size >= sizeof(fl_lock_info));
-    assert_int_equal(info->pid, getpid());
+    assert_int_equal(info->pid, fl_test_getpid());
     assert_int_equal(info->held, 1);
     assert_int_equal(info->holder, FL_HOLDER_ALIVE);
     assert_int_equal(info->stale, 0);
@@ -137,9 +139,10 @@ static void test_queries_create_nothing(void **state)
     assert_int_equal(fl_holder_pid(fl_test_path(state, "q.lock"), &pid), FL_ENOENT);
     assert_int_equal(fl_is_stale(fl_test_path(state, "q.lock"), 0), FL_ENOENT);
     assert_false(fl_test_exists(fl_test_path(state, "q.lock")));
-    assert_int_equal(fl_process_is_running(getpid()), 1);
+    assert_int_equal(fl_process_is_running(fl_test_getpid()), 1);
 }
 
+#if !defined(_WIN32)  /* fork and descriptors: POSIX only */
 static void test_fork_child_cannot_release_parents_lock(void **state)
 {
     const char *target = fl_test_path(state, "f");
@@ -206,6 +209,8 @@ static void test_descriptor_is_close_on_exec(void **state)
     fl_lock_free(l);
 }
 
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,9 +220,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_acquire_release_cycle, fl_test_setup_dir, fl_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_free_releases, fl_test_setup_dir, fl_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_queries_create_nothing, fl_test_setup_dir, fl_test_teardown_dir),
+#if !defined(_WIN32)
         cmocka_unit_test_setup_teardown(test_fork_child_cannot_release_parents_lock, fl_test_setup_dir, fl_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_release_in_parent_with_child_holding_fd, fl_test_setup_dir, fl_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_descriptor_is_close_on_exec, fl_test_setup_dir, fl_test_teardown_dir),
+#endif
     };
     return cmocka_run_group_tests_name("lock_api", tests, NULL, NULL);
 }

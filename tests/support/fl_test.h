@@ -3,7 +3,9 @@
 #ifndef FL_TEST_H
 #define FL_TEST_H
 
-/* Built with -D_GNU_SOURCE (top-level meson.build), so it may be included in any order. */
+/* Built with -D_GNU_SOURCE (top-level meson.build), so it may be included in
+ * any order.  On Windows (tests/windows/meson.build builds these suites too)
+ * the directory and file helpers use the Win32 calls. */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#if defined(_WIN32)
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <cmocka.h>
 
@@ -32,6 +39,51 @@
 typedef struct fl_test_dir {
     char path[256];
 } fl_test_dir;
+
+#if defined(_WIN32)
+#define fl_test_getpid() ((int64_t)GetCurrentProcessId())
+
+static inline void fl_test_remove_tree(const char *dir)
+{
+    char pattern[MAX_PATH + 4];
+    snprintf(pattern, sizeof pattern, "%s\\*", dir);
+    WIN32_FIND_DATAA fd;
+    HANDLE f = FindFirstFileA(pattern, &fd);
+    if (f != INVALID_HANDLE_VALUE) {
+        do {
+            if (strcmp(fd.cFileName, ".") == 0 || strcmp(fd.cFileName, "..") == 0) continue;
+            char p[2 * MAX_PATH];
+            snprintf(p, sizeof p, "%s\\%s", dir, fd.cFileName);
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) fl_test_remove_tree(p);
+            else DeleteFileA(p);
+        } while (FindNextFileA(f, &fd));
+        FindClose(f);
+    }
+    RemoveDirectoryA(dir);
+}
+
+static inline int fl_test_setup_dir(void **state)
+{
+    static unsigned counter;
+    fl_test_dir *d = calloc(1, sizeof *d);
+    char tmp[MAX_PATH];
+    GetTempPathA(sizeof tmp, tmp);
+    do {  /* Wine reuses small PIDs: a name left by an earlier run is skipped */
+        snprintf(d->path, sizeof d->path, "%sflcapi-%lu-%u", tmp, (unsigned long)GetCurrentProcessId(), counter++);
+    } while (!CreateDirectoryA(d->path, NULL) && GetLastError() == ERROR_ALREADY_EXISTS);
+    *state = d;
+    return GetFileAttributesA(d->path) == INVALID_FILE_ATTRIBUTES ? -1 : 0;
+}
+
+static inline int fl_test_teardown_dir(void **state)
+{
+    fl_test_dir *d = *state;
+    fl_test_remove_tree(d->path);
+    free(d);
+    return 0;
+}
+#else
+#define fl_test_getpid() ((int64_t)getpid())
 
 static inline int fl_test_setup_dir(void **state)
 {
@@ -52,6 +104,8 @@ static inline int fl_test_teardown_dir(void **state)
     return 0;
 }
 
+#endif
+
 /* "<dir>/<name>" in a static rotating buffer (enough for a few per call). */
 static inline const char *fl_test_path(void **state, const char *name)
 {
@@ -60,7 +114,11 @@ static inline const char *fl_test_path(void **state, const char *name)
     char *b = bufs[next++ % 8];
     size_t n = strlen(((fl_test_dir *)*state)->path);
     memcpy(b, ((fl_test_dir *)*state)->path, n);
+#if defined(_WIN32)
+    b[n] = '\\';
+#else
     b[n] = '/';
+#endif
     strncpy(b + n + 1, name, 1024 - n - 2);
     b[1023] = '\0';
     return b;
@@ -86,8 +144,12 @@ static inline size_t fl_test_read(const char *path, char *buf, size_t cap)
 
 static inline int fl_test_exists(const char *path)
 {
+#if defined(_WIN32)
+    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+#else
     struct stat st;
     return lstat(path, &st) == 0;
+#endif
 }
 
 #endif

@@ -3,6 +3,32 @@
 #ifndef FL_TEST_PROCS_H
 #define FL_TEST_PROCS_H
 
+#include <stdint.h>
+#include <string.h>
+#if defined(_WIN32)
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+
+/* The PID of a process that has exited and whose object is closed. */
+static inline long fl_test_dead_pid(int64_t *start)
+{
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    char cmd[] = "cmd.exe /c exit 0";
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) return -1;
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    if (start) {
+        FILETIME c, e, k, u;
+        *start = GetProcessTimes(pi.hProcess, &c, &e, &k, &u)
+                     ? (int64_t)(((uint64_t)c.dwHighDateTime << 32) | c.dwLowDateTime) : -1;
+    }
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return (long)pi.dwProcessId;
+}
+#else
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,5 +74,7 @@ static inline long fl_test_dead_pid(int64_t *start)
     waitpid(p, NULL, 0);
     return (long)p;
 }
+
+#endif /* _WIN32 */
 
 #endif /* FL_TEST_PROCS_H */

@@ -13,9 +13,24 @@ class TempDir {
 public:
     TempDir()
     {
+#if defined(_WIN32)
+        // No mkdtemp: a new name is one create_directory() makes.
+        static unsigned counter;
+        const auto base = std::filesystem::temp_directory_path();
+        for (;;) {
+            auto p = base / ("fltest-" + std::to_string(std::rand()) + "-" + std::to_string(counter++));
+            std::error_code ec;
+            if (std::filesystem::create_directory(p, ec)) {
+                path_ = p.string();
+                break;
+            }
+            if (ec) break;
+        }
+#else
         std::string tmpl = (std::filesystem::temp_directory_path() / "fltest-XXXXXX").string();
         char *p = ::mkdtemp(tmpl.data());
         path_ = p ? p : "";
+#endif
     }
     ~TempDir()
     {

@@ -169,6 +169,40 @@ static void test_shared_holders_coexist(void **state)
     fl_lock_free(s);
 }
 
+static int count_call(const char *path, void *user)
+{
+    (void)path;
+    InterlockedIncrement((volatile LONG *)user);
+    return 0;
+}
+
+/* fl_batch_run on Windows: each file under its lock on worker threads, a
+ * file another process holds skipped in skip-locked mode. */
+static void test_batch_skips_what_another_process_holds(void **state)
+{
+    char args[2 * MAX_PATH];
+    win_proc p;
+    snprintf(args, sizeof args, "hold \"%s\"", win_path(state, "f1"));
+    win_spawn(&p, args);
+    win_expect_held(&p);
+    const char *paths[] = {win_path(state, "f0"), win_path(state, "f1"), win_path(state, "f2")};
+    fl_batch *b = NULL;
+    FL_ASSERT_OK(fl_batch_new(&b, NULL));
+    FL_ASSERT_OK(fl_batch_set_workers(b, 2));
+    FL_ASSERT_OK(fl_batch_set_skip_locked(b, 1));
+    volatile LONG calls = 0;
+    fl_batch_results *r = NULL;
+    FL_ASSERT_OK(fl_batch_run(b, paths, 3, count_call, (void *)&calls, &r));
+    assert_int_equal(r->count, 3);
+    assert_int_equal(r->items[0]->status, FL_FILE_DONE);
+    assert_int_equal(r->items[1]->status, FL_FILE_SKIPPED);
+    assert_int_equal(r->items[2]->status, FL_FILE_DONE);
+    assert_int_equal(calls, 2);
+    fl_batch_results_free(r);
+    fl_batch_free(b);
+    assert_int_equal(win_finish(&p), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +211,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crashed_holder_is_stale_and_taken_over, win_setup_dir, win_teardown_dir),
         cmocka_unit_test_setup_teardown(test_cleanup_removes_only_dead_holders, win_setup_dir, win_teardown_dir),
         cmocka_unit_test_setup_teardown(test_shared_holders_coexist, win_setup_dir, win_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_batch_skips_what_another_process_holds, win_setup_dir, win_teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,9 +31,12 @@ int code_from_win32(DWORD err)
     case ERROR_CALL_NOT_IMPLEMENTED: return FL_ENOTSUP;
     case ERROR_NOT_ENOUGH_MEMORY:
     case ERROR_OUTOFMEMORY: return FL_ENOMEM;
-    case ERROR_INVALID_PARAMETER:
-    case ERROR_INVALID_NAME: return FL_EINVAL;
-    default: return FL_EIO;  // ERROR_FILENAME_EXCED_RANGE too (see posix_error.cpp)
+    case ERROR_INVALID_PARAMETER: return FL_EINVAL;
+    // The file system refusing a name (too long, a character it does not
+    // take) is a file error, not a bad argument, as on POSIX.
+    case ERROR_INVALID_NAME:
+    case ERROR_FILENAME_EXCED_RANGE:
+    default: return FL_EIO;
     }
 }
 
