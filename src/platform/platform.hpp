@@ -1,9 +1,10 @@
 // platform.hpp - the platform seam.  Everything that differs between operating
 // systems lives behind these declarations, implemented by one file per
-// mechanism.  POSIX: posix_file.cpp (flock on a descriptor, stat, records,
-// paths), posix_dir.cpp (lock files named inside an open directory),
-// posix_fork.cpp (lock descriptors in a forked child), posix_process.cpp
-// (PID, host, clocks), posix_wakeup.cpp (cross-thread wake-ups),
+// mechanism; dir.cpp holds what every set shares of Dir.  POSIX:
+// posix_file.cpp (flock on a descriptor, stat, records, paths), posix_dir.cpp
+// (lock files named inside an open directory), posix_fork.cpp (lock
+// descriptors in a forked child), posix_process.cpp (PID, host, clocks),
+// posix_wakeup.cpp (cross-thread wake-ups),
 // posix_library.cpp (libraries loaded on first use), posix_error.cpp (errno
 // as FL_E* codes and messages), and per system either the Linux files
 // (linux_proc.cpp: /proc liveness; linux_held.cpp: /proc/locks;

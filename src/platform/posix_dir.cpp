@@ -69,27 +69,6 @@ bool acceptable(const struct stat &s)
 
 } // namespace
 
-Dir::~Dir()
-{
-    close();
-}
-
-Dir::Dir(Dir &&o) noexcept : fd_(o.fd_), path_(std::move(o.path_))
-{
-    o.fd_ = -1;
-}
-
-Dir &Dir::operator=(Dir &&o) noexcept
-{
-    if (this != &o) {
-        close();
-        fd_ = o.fd_;
-        path_ = std::move(o.path_);
-        o.fd_ = -1;
-    }
-    return *this;
-}
-
 void Dir::close()
 {
     if (fd_ >= 0) ::close(fd_);
@@ -129,12 +108,6 @@ int Dir::open_subdir(const std::string &name, Dir *out) const
     out->fd_ = fd;
     out->path_ = path;
     return FL_OK;
-}
-
-std::string Dir::entry_path(const std::string &name) const
-{
-    if (path_.empty()) return name;
-    return path_.back() == '/' ? path_ + name : path_ + "/" + name;
 }
 
 int Dir::stat(FileStat *st) const

@@ -43,14 +43,10 @@ static void test_version(void **state)
 static void test_status_info_clean(void **state)
 {
     char args[4 * MAX_PATH];
-    const char *dir = ((win_dir *)*state)->path;
+    const char *dir = ((fl_test_dir *)*state)->path;
     win_proc live, dead;
-    snprintf(args, sizeof args, "hold \"%s\" keep", win_path(state, "a.txt"));
-    win_spawn(&live, args);
-    DWORD pid = win_expect_held(&live);
-    snprintf(args, sizeof args, "hold \"%s\" keep", win_path(state, "b.txt"));
-    win_spawn(&dead, args);
-    win_expect_held(&dead);
+    DWORD pid = win_hold(&live, fl_test_path(state, "a.txt"), "keep");
+    win_hold(&dead, fl_test_path(state, "b.txt"), "keep");
     win_kill(&dead);
 
     const char *out;
@@ -63,7 +59,7 @@ static void test_status_info_clean(void **state)
     assert_non_null(strstr(out, "\"state\": \"held\""));
     assert_non_null(strstr(out, "\"state\": \"stale\""));
 
-    snprintf(args, sizeof args, "info \"%s\" --json", win_path(state, "a.txt"));
+    snprintf(args, sizeof args, "info \"%s\" --json", fl_test_path(state, "a.txt"));
     assert_int_equal(run_tool(args, &out), 0);
     char want[64];
     snprintf(want, sizeof want, "\"pid\": %lu", (unsigned long)pid);
@@ -71,8 +67,8 @@ static void test_status_info_clean(void **state)
 
     snprintf(args, sizeof args, "clean -d \"%s\" --max-age-hours 0", dir);
     assert_int_equal(run_tool(args, &out), 0);
-    assert_false(win_exists(win_path(state, "b.txt.lock")));
-    assert_true(win_exists(win_path(state, "a.txt.lock")));
+    assert_false(fl_test_exists(fl_test_path(state, "b.txt.lock")));
+    assert_true(fl_test_exists(fl_test_path(state, "a.txt.lock")));
     assert_int_equal(win_finish(&live), 0);
 }
 
@@ -80,10 +76,8 @@ static void test_wait(void **state)
 {
     char args[4 * MAX_PATH];
     win_proc p;
-    snprintf(args, sizeof args, "hold \"%s\"", win_path(state, "w.txt"));
-    win_spawn(&p, args);
-    win_expect_held(&p);
-    snprintf(args, sizeof args, "wait \"%s\" -t 0.3", win_path(state, "w.txt"));
+    win_hold(&p, fl_test_path(state, "w.txt"), NULL);
+    snprintf(args, sizeof args, "wait \"%s\" -t 0.3", fl_test_path(state, "w.txt"));
     assert_int_equal(run_tool(args, NULL), 75);
     assert_int_equal(win_finish(&p), 0);
     assert_int_equal(run_tool(args, NULL), 0);
@@ -92,11 +86,11 @@ static void test_wait(void **state)
 static void test_run(void **state)
 {
     char args[6 * MAX_PATH];
-    const char *target = win_path(state, "r.txt");
+    const char *target = fl_test_path(state, "r.txt");
     const char *out;
     snprintf(args, sizeof args, "run \"%s\" -- cmd /c \"exit 3\"", target);
     assert_int_equal(run_tool(args, NULL), 3);
-    assert_false(win_exists(win_path(state, "r.txt.lock")));
+    assert_false(fl_test_exists(fl_test_path(state, "r.txt.lock")));
     snprintf(args, sizeof args, "run \"%s\" -- no-such-program-here", target);
     assert_int_equal(run_tool(args, &out), 127);
     /* While COMMAND runs the lock is held: a second run -n inside it is busy. */
@@ -114,8 +108,8 @@ static void test_run(void **state)
 static void test_crashed_run_ends_command(void **state)
 {
     char args[6 * MAX_PATH];
-    snprintf(args, sizeof args, "run \"%s\" -- \"%swin_child.exe\" hold \"%s\"", win_path(state, "k.txt"),
-             win_here(), win_path(state, "inner.txt"));
+    snprintf(args, sizeof args, "run \"%s\" -- \"%swin_child.exe\" hold \"%s\"", fl_test_path(state, "k.txt"),
+             win_here(), fl_test_path(state, "inner.txt"));
     win_proc p;
     win_spawn_exe(&p, tool(), args);
     win_expect_held(&p);  /* COMMAND's line, through filelock's output */
@@ -123,12 +117,12 @@ static void test_crashed_run_ends_command(void **state)
     assert_true(TerminateProcess(p.pi.hProcess, 137));
     assert_int_equal(WaitForSingleObject(p.pi.hProcess, 60000), WAIT_OBJECT_0);
     fl_lock *l = NULL;
-    FL_ASSERT_OK(fl_lock_new(&l, win_path(state, "inner.txt"), NULL));
+    FL_ASSERT_OK(fl_lock_new(&l, fl_test_path(state, "inner.txt"), NULL));
     FL_ASSERT_OK(fl_acquire(l, 30000));
     FL_ASSERT_OK(fl_release(l));
     fl_lock_free(l);
     win_finish(&p);
-    assert_int_equal(fl_is_stale(win_path(state, "k.txt.lock"), 0), 1);
+    assert_int_equal(fl_is_stale(fl_test_path(state, "k.txt.lock"), 0), 1);
 }
 
 static void test_batch_says_posix_only(void **state)
@@ -143,10 +137,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
-        cmocka_unit_test_setup_teardown(test_status_info_clean, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_wait, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_run, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_crashed_run_ends_command, win_setup_dir, win_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_status_info_clean, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_wait, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_run, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_crashed_run_ends_command, fl_test_setup_dir, fl_test_teardown_dir),
         cmocka_unit_test(test_batch_says_posix_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

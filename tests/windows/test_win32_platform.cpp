@@ -112,6 +112,15 @@ pf::Handle open_lock(const pf::Dir &d, const std::string &name, pf::FileStat *st
     return h;
 }
 
+// One uncontended cycle on d/t.txt: acquired, released, its lock file gone.
+void cycle_removes_the_file(const TempDir &d)
+{
+    auto l = make(d / "t.txt");
+    ASSERT_EQ(l->acquire(0), FL_OK) << last_error();
+    EXPECT_EQ(l->release(), FL_OK);
+    EXPECT_FALSE(exists(d / "t.txt.lock"));
+}
+
 // Puts the real call table back when a test ends, whatever it swapped.
 struct RestoreCalls {
     ~RestoreCalls() { pd::calls() = pd::real_calls(); }
@@ -245,13 +254,9 @@ TEST(Win32Lock, NotLockedOnUnlockIsTheStateWanted)
     RestoreCalls restore;
     pd::calls().unlock_file_ex = not_locked_unlock;
     TempDir d;
-    auto l = make(d / "t.txt");
-    ASSERT_EQ(l->acquire(0), FL_OK);
-    EXPECT_EQ(l->release(), FL_OK);
+    cycle_removes_the_file(d);
     EXPECT_GE(g_unlock_calls.load(), 1);
-    EXPECT_FALSE(exists(d / "t.txt.lock"));
-    ASSERT_EQ(l->acquire(0), FL_OK) << "and the next acquire works: " << last_error();
-    EXPECT_EQ(l->release(), FL_OK);
+    cycle_removes_the_file(d);  // and the next acquire works
 }
 
 // --- delete-pending names -------------------------------------------------------
@@ -277,7 +282,9 @@ TEST(Win32DeletePending, OpenSaysBusyAndIdentitySaysGone)
     pf::close_handle(h);
 }
 
-TEST(Win32DeletePending, TimedAcquireWaitsItOut)
+// Five opens of the lock file meet a delete-pending name; the acquire with
+// `timeout_ms` must wait them out and get the lock.
+static void acquire_through_pending_names(int64_t timeout_ms)
 {
     RestoreCalls restore;
     pd::calls().nt_create_file = pending_create;
@@ -285,22 +292,19 @@ TEST(Win32DeletePending, TimedAcquireWaitsItOut)
     auto l = make(d / "t.txt");
     g_pending_seen = 0;
     g_pending_opens = 5;
-    ASSERT_EQ(l->acquire(30000), FL_OK) << last_error();
+    ASSERT_EQ(l->acquire(timeout_ms), FL_OK) << last_error();
     EXPECT_EQ(g_pending_seen.load(), 5);
     EXPECT_EQ(l->release(), FL_OK);
 }
 
+TEST(Win32DeletePending, TimedAcquireWaitsItOut)
+{
+    acquire_through_pending_names(30000);
+}
+
 TEST(Win32DeletePending, ForeverAcquireWaitsItOut)
 {
-    RestoreCalls restore;
-    pd::calls().nt_create_file = pending_create;
-    TempDir d;
-    auto l = make(d / "t.txt");
-    g_pending_seen = 0;
-    g_pending_opens = 5;
-    ASSERT_EQ(l->acquire(FL_WAIT_FOREVER), FL_OK) << last_error();
-    EXPECT_EQ(g_pending_seen.load(), 5);
-    EXPECT_EQ(l->release(), FL_OK);
+    acquire_through_pending_names(FL_WAIT_FOREVER);  // the blocking path, with no file to block on
 }
 
 TEST(Win32DeletePending, RemovalFallsBackWithoutPosixSemantics)
@@ -308,11 +312,8 @@ TEST(Win32DeletePending, RemovalFallsBackWithoutPosixSemantics)
     RestoreCalls restore;
     pd::calls().set_file_information = no_posix_delete;
     TempDir d;
-    auto l = make(d / "t.txt");
-    ASSERT_EQ(l->acquire(0), FL_OK);
-    EXPECT_EQ(l->release(), FL_OK);
+    cycle_removes_the_file(d);  // by the classic disposition
     EXPECT_GE(g_posix_refused.load(), 1);
-    EXPECT_FALSE(exists(d / "t.txt.lock")) << "the classic disposition removed it";
 }
 
 // --- what is at the lock path -------------------------------------------------------

@@ -22,14 +22,14 @@ static void test_exclusion_between_processes(void **state)
     enum { N = 4 };
     win_proc p[N];
     char args[2 * MAX_PATH];
-    snprintf(args, sizeof args, "loop \"%s\" 100", win_path(state, "shared.txt"));
+    snprintf(args, sizeof args, "loop \"%s\" 100", fl_test_path(state, "shared.txt"));
     for (int i = 0; i < N; i++) win_spawn(&p[i], args);
     for (int i = 0; i < N; i++) {
         const char *line = win_line(&p[i]);
         assert_string_equal(line, "overlaps 0");
         assert_int_equal(win_finish(&p[i]), 0);
     }
-    assert_false(win_exists(win_path(state, "shared.txt.lock")));  /* each release removed it */
+    assert_false(fl_test_exists(fl_test_path(state, "shared.txt.lock")));  /* each release removed it */
 }
 
 static DWORD WINAPI close_later(LPVOID arg)
@@ -43,12 +43,9 @@ static DWORD WINAPI close_later(LPVOID arg)
  * forever wait are handed the lock when it lets go. */
 static void test_holder_blocks_then_hands_over(void **state)
 {
-    const char *target = win_path(state, "t.txt");
-    char args[2 * MAX_PATH];
-    snprintf(args, sizeof args, "hold \"%s\"", target);
+    const char *target = fl_test_path(state, "t.txt");
     win_proc p;
-    win_spawn(&p, args);
-    DWORD pid = win_expect_held(&p);
+    DWORD pid = win_hold(&p, target, NULL);
 
     fl_lock *l = new_lock(target, 0, 0);
     FL_ASSERT_RC(fl_acquire(l, 0), FL_EBUSY);
@@ -56,7 +53,7 @@ static void test_holder_blocks_then_hands_over(void **state)
     FL_ASSERT_RC(fl_acquire(l, 100), FL_ETIMEDOUT);
     assert_int_equal(fl_is_locked(target, NULL), 1);
     int64_t holder = 0;
-    FL_ASSERT_OK(fl_holder_pid(win_path(state, "t.txt.lock"), &holder));
+    FL_ASSERT_OK(fl_holder_pid(fl_test_path(state, "t.txt.lock"), &holder));
     assert_int_equal(holder, (int64_t)pid);
     assert_int_equal(fl_process_is_running(holder), 1);
 
@@ -69,8 +66,7 @@ static void test_holder_blocks_then_hands_over(void **state)
     FL_ASSERT_OK(fl_release(l));
 
     /* Again with no deadline: the kernel wait of LockFileEx. */
-    win_spawn(&p, args);
-    win_expect_held(&p);
+    win_hold(&p, target, NULL);
     t = CreateThread(NULL, 0, close_later, p.in, 0, NULL);
     p.in = NULL;
     FL_ASSERT_OK(fl_acquire(l, FL_WAIT_FOREVER));
@@ -85,13 +81,10 @@ static void test_holder_blocks_then_hands_over(void **state)
  * process that is gone, and the next acquirer takes the file over. */
 static void test_crashed_holder_is_stale_and_taken_over(void **state)
 {
-    const char *target = win_path(state, "c.txt");
-    const char *lock_path = win_path(state, "c.txt.lock");
-    char args[2 * MAX_PATH];
-    snprintf(args, sizeof args, "hold \"%s\" keep", target);
+    const char *target = fl_test_path(state, "c.txt");
+    const char *lock_path = fl_test_path(state, "c.txt.lock");
     win_proc p;
-    win_spawn(&p, args);
-    DWORD pid = win_expect_held(&p);
+    DWORD pid = win_hold(&p, target, "keep");
     assert_int_equal(fl_is_stale(lock_path, 0), 0);  /* held: never stale */
     win_kill(&p);
 
@@ -114,34 +107,29 @@ static void test_crashed_holder_is_stale_and_taken_over(void **state)
     assert_int_equal(holder, (int64_t)GetCurrentProcessId());
     FL_ASSERT_OK(fl_release(l));
     fl_lock_free(l);
-    assert_false(win_exists(lock_path));
+    assert_false(fl_test_exists(lock_path));
 }
 
 /* Cleanup removes the crashed holder's lock file and leaves the live one. */
 static void test_cleanup_removes_only_dead_holders(void **state)
 {
-    char args[2 * MAX_PATH];
     win_proc dead, live;
-    snprintf(args, sizeof args, "hold \"%s\" keep", win_path(state, "a.txt"));
-    win_spawn(&dead, args);
-    win_expect_held(&dead);
-    snprintf(args, sizeof args, "hold \"%s\" keep", win_path(state, "b.txt"));
-    win_spawn(&live, args);
-    win_expect_held(&live);
+    win_hold(&dead, fl_test_path(state, "a.txt"), "keep");
+    win_hold(&live, fl_test_path(state, "b.txt"), "keep");
     win_kill(&dead);
 
     fl_scan_options *so = NULL;
     FL_ASSERT_OK(fl_scan_options_new(&so));
     FL_ASSERT_OK(fl_scan_options_set_stale_threshold_ms(so, 0));
     fl_clean_report *r = NULL;
-    FL_ASSERT_OK(fl_cleanup_stale_locks(((win_dir *)*state)->path, so, &r));
+    FL_ASSERT_OK(fl_cleanup_stale_locks(((fl_test_dir *)*state)->path, so, &r));
     assert_int_equal(r->count, 1);
     assert_int_equal(r->error_count, 0);
     fl_clean_report_free(r);
     fl_scan_options_free(so);
-    assert_false(win_exists(win_path(state, "a.txt.lock")));
-    assert_true(win_exists(win_path(state, "b.txt.lock")));
-    assert_int_equal(fl_is_locked(win_path(state, "b.txt"), NULL), 1);
+    assert_false(fl_test_exists(fl_test_path(state, "a.txt.lock")));
+    assert_true(fl_test_exists(fl_test_path(state, "b.txt.lock")));
+    assert_int_equal(fl_is_locked(fl_test_path(state, "b.txt"), NULL), 1);
     assert_int_equal(win_finish(&live), 0);
 }
 
@@ -149,14 +137,10 @@ static void test_cleanup_removes_only_dead_holders(void **state)
  * while they hold, a shared one is not. */
 static void test_shared_holders_coexist(void **state)
 {
-    const char *target = win_path(state, "s.txt");
-    char args[2 * MAX_PATH];
-    snprintf(args, sizeof args, "hold \"%s\" shared", target);
+    const char *target = fl_test_path(state, "s.txt");
     win_proc a, b;
-    win_spawn(&a, args);
-    win_expect_held(&a);
-    win_spawn(&b, args);
-    win_expect_held(&b);
+    win_hold(&a, target, "shared");
+    win_hold(&b, target, "shared");
     fl_lock *x = new_lock(target, 0, 0), *s = new_lock(target, 1, 0);
     FL_ASSERT_RC(fl_acquire(x, 0), FL_EBUSY);
     FL_ASSERT_OK(fl_acquire(s, 0));
@@ -180,12 +164,9 @@ static int count_call(const char *path, void *user)
  * file another process holds skipped in skip-locked mode. */
 static void test_batch_skips_what_another_process_holds(void **state)
 {
-    char args[2 * MAX_PATH];
     win_proc p;
-    snprintf(args, sizeof args, "hold \"%s\"", win_path(state, "f1"));
-    win_spawn(&p, args);
-    win_expect_held(&p);
-    const char *paths[] = {win_path(state, "f0"), win_path(state, "f1"), win_path(state, "f2")};
+    win_hold(&p, fl_test_path(state, "f1"), NULL);
+    const char *paths[] = {fl_test_path(state, "f0"), fl_test_path(state, "f1"), fl_test_path(state, "f2")};
     fl_batch *b = NULL;
     FL_ASSERT_OK(fl_batch_new(&b, NULL));
     FL_ASSERT_OK(fl_batch_set_workers(b, 2));
@@ -206,12 +187,12 @@ static void test_batch_skips_what_another_process_holds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_exclusion_between_processes, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_holder_blocks_then_hands_over, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_crashed_holder_is_stale_and_taken_over, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_cleanup_removes_only_dead_holders, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_shared_holders_coexist, win_setup_dir, win_teardown_dir),
-        cmocka_unit_test_setup_teardown(test_batch_skips_what_another_process_holds, win_setup_dir, win_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_exclusion_between_processes, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_holder_blocks_then_hands_over, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_crashed_holder_is_stale_and_taken_over, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_cleanup_removes_only_dead_holders, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_shared_holders_coexist, fl_test_setup_dir, fl_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_batch_skips_what_another_process_holds, fl_test_setup_dir, fl_test_teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,94 +1,11 @@
-/* win_test.h - what the Windows cmocka suites share: a private temporary
- * directory per test, and win_child processes started with CreateProcessW,
- * talked to through pipes, ended by closing their input or by
- * TerminateProcess.  Public API only. */
+/* win_test.h - what the Windows cmocka suites share beside fl_test.h:
+ * win_child (and other) processes started with CreateProcessA, talked to
+ * through pipes, ended by closing their input or by TerminateProcess.
+ * Public API only. */
 #ifndef WIN_TEST_H
 #define WIN_TEST_H
 
-#define WIN32_LEAN_AND_MEAN
-#include <windows.h>
-
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "filelock.h"
-
-#define FL_ASSERT_RC(expr, want)                                                          \
-    do {                                                                                  \
-        int fl_rc_ = (expr);                                                              \
-        if (fl_rc_ != (want))                                                             \
-            fail_msg("%s returned %d (%s), wanted %d: %s", #expr, fl_rc_,                 \
-                     fl_strerror(fl_rc_), (int)(want), fl_last_error_message());          \
-    } while (0)
-#define FL_ASSERT_OK(expr) FL_ASSERT_RC(expr, FL_OK)
-
-static inline int win_exists(const char *path)
-{
-    return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
-}
-
-typedef struct win_dir {
-    char path[MAX_PATH];
-} win_dir;
-
-static inline int win_setup_dir(void **state)
-{
-    static unsigned counter;
-    win_dir *d = calloc(1, sizeof *d);
-    char tmp[MAX_PATH];
-    GetTempPathA(sizeof tmp, tmp);
-    /* Wine reuses small PIDs: a name left by an earlier run is skipped. */
-    do {
-        snprintf(d->path, sizeof d->path, "%sflwin-%lu-%u", tmp, (unsigned long)GetCurrentProcessId(), counter++);
-    } while (!CreateDirectoryA(d->path, NULL) && GetLastError() == ERROR_ALREADY_EXISTS);
-    if (!win_exists(d->path)) return -1;
-    *state = d;
-    return 0;
-}
-
-static inline void win_remove_tree(const char *dir)
-{
-    char pattern[MAX_PATH + 4];
-    snprintf(pattern, sizeof pattern, "%s\\*", dir);
-    WIN32_FIND_DATAA fd;
-    HANDLE f = FindFirstFileA(pattern, &fd);
-    if (f != INVALID_HANDLE_VALUE) {
-        do {
-            if (strcmp(fd.cFileName, ".") == 0 || strcmp(fd.cFileName, "..") == 0) continue;
-            char p[2 * MAX_PATH];
-            snprintf(p, sizeof p, "%s\\%s", dir, fd.cFileName);
-            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) win_remove_tree(p);
-            else DeleteFileA(p);
-        } while (FindNextFileA(f, &fd));
-        FindClose(f);
-    }
-    RemoveDirectoryA(dir);
-}
-
-static inline int win_teardown_dir(void **state)
-{
-    win_dir *d = *state;
-    win_remove_tree(d->path);
-    free(d);
-    return 0;
-}
-
-/* "<dir>\<name>" in a static rotating buffer. */
-static inline const char *win_path(void **state, const char *name)
-{
-    static char bufs[8][2 * MAX_PATH];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, 2 * MAX_PATH, "%s\\%s", ((win_dir *)*state)->path, name);
-    return b;
-}
+#include "fl_test.h"  /* FL_ASSERT_*, the per-test directory, file helpers */
 
 typedef struct win_proc {
     PROCESS_INFORMATION pi;
@@ -160,6 +77,15 @@ static inline DWORD win_expect_held(win_proc *p)
     const char *line = win_line(p);
     if (strncmp(line, "held ", 5) != 0) fail_msg("child said \"%s\", not held", line);
     return (DWORD)strtoul(line + 5, NULL, 10);
+}
+
+/* Start "win_child hold TARGET [OPTIONS]" and wait until it holds; its PID. */
+static inline DWORD win_hold(win_proc *p, const char *target, const char *options)
+{
+    char args[2 * MAX_PATH + 64];
+    snprintf(args, sizeof args, "hold \"%s\" %s", target, options ? options : "");
+    win_spawn(p, args);
+    return win_expect_held(p);
 }
 
 /* Close its input and wait for its exit code. */

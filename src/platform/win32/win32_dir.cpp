@@ -86,27 +86,6 @@ HANDLE dir_handle(const Dir &d)
 
 } // namespace
 
-Dir::~Dir()
-{
-    close();
-}
-
-Dir::Dir(Dir &&o) noexcept : fd_(o.fd_), path_(std::move(o.path_))
-{
-    o.fd_ = -1;
-}
-
-Dir &Dir::operator=(Dir &&o) noexcept
-{
-    if (this != &o) {
-        close();
-        fd_ = o.fd_;
-        path_ = std::move(o.path_);
-        o.fd_ = -1;
-    }
-    return *this;
-}
-
 void Dir::close()
 {
     if (fd_ != -1) CloseHandle(reinterpret_cast<HANDLE>(fd_));
@@ -170,12 +149,6 @@ int Dir::open_subdir(const std::string &name, Dir *out) const
     out->fd_ = reinterpret_cast<std::intptr_t>(h);
     out->path_ = path;
     return FL_OK;
-}
-
-std::string Dir::entry_path(const std::string &name) const
-{
-    if (path_.empty()) return name;
-    return join_path(path_, name);
 }
 
 int Dir::stat(FileStat *st) const
