@@ -311,6 +311,16 @@ int EtcdEngine::release()
     if (was_lost)
         return fail(FL_ELOST, "lock " + path_ + " had been lost before its release (fencing token " +
                                   std::to_string(token_.load()) + ")");
+    if (rc == FL_ENOENT) {
+        // The lease, and with it the key, is gone already: a try of this
+        // revoke that etcd applied before its member went away (the retry
+        // on another member finds nothing), or an expiry this process did
+        // not see in time.  Either way nothing is held any more.
+        log::write(FL_LOG_WARN, "release of " + path_ + ": its lease was already gone (" + last_error() +
+                                    "); the lock is released");
+        clear_error();
+        return FL_OK;
+    }
     if (rc != FL_OK)
         return refail(rc, "release of " + path_ + " did not reach etcd; the lock passes on when its "
                           "lease expires: " + last_error());

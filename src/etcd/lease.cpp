@@ -72,7 +72,10 @@ int Lease::revoke(Client &client)
     drop();
     if (id == 0 || was_lost) return FL_OK;
     json reply;
-    return client.call("lease/revoke", {{"ID", std::to_string(id)}}, &reply, client.request_ms());
+    int rc = client.call("lease/revoke", {{"ID", std::to_string(id)}}, &reply, client.request_ms());
+    // etcd's text for gRPC NOT_FOUND on a lease (rpctypes.ErrLeaseNotFound).
+    if (rc == FL_EIO && last_error().find("requested lease not found") != std::string::npos) return FL_ENOENT;
+    return rc;
 }
 
 void Lease::run()

@@ -41,7 +41,8 @@ public:
     // Milliseconds until the local deadline (0: passed).
     int64_t remaining_ms() const;
     // Stop renewing and revoke the lease (its keys go with it) with
-    // `client`; a lost lease is only dropped.  FL_OK or the client's code.
+    // `client`; a lost lease is only dropped.  FL_OK, FL_ENOENT when etcd
+    // no longer has the lease, or the client's code.
     int revoke(Client &client);
     // Mark the lease lost now (its key is gone): the callback runs once.
     void declare_lost();

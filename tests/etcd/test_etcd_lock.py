@@ -142,6 +142,21 @@ def check_and_token_answer_for_a_holder(tmp):
 
 
 @T.case
+def a_release_whose_lease_is_already_gone_is_a_release(tmp):
+    # A revoke that etcd applied before its member went away is retried on
+    # another member, which no longer has the lease: the release is done.
+    url = C.url("gone")
+    a = Client(url, "g", "30000")  # renewals 10 s apart: none in between
+    assert a.do("acquire")[0] == 0
+    [key] = keys("gone/")
+    gateway(C.members[0].endpoint, "lease/revoke", {"ID": str(int(key.rsplit("/", 1)[1], 16))})
+    rc, _, msg = a.do("release")
+    assert rc in (0, FL_ELOST), (rc, msg)  # FL_ELOST only had a renewal seen it first
+    assert keys("gone/") == []
+    a.close()
+
+
+@T.case
 def shared_holders_hold_together_and_exclude_a_writer(tmp):
     url = C.url("rw")
     r1, r2 = Client(url, "s", shared=True), Client(url, "s", shared=True)
