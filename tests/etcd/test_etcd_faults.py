@@ -72,9 +72,11 @@ def holds_go_on_with_no_overlap_while_the_leader_is_killed(tmp):
     ps = loop_procs(C.url("churn"), "job", 4, 60, log, hold_us=2000, ttl_ms=3000)
     time.sleep(0.15)
     old, _ = fresh_leader()
-    wait_all(ps)
-    check_log(log, 4 * 60)
-    restart(old)
+    try:
+        wait_all(ps)
+        check_log(log, 4 * 60)
+    finally:
+        restart(old)  # the next case needs all three, whatever happened here
 
 
 @T.case
