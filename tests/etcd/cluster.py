@@ -133,8 +133,11 @@ class Member:
 class Cluster:
     def __init__(self, size=1, hosts=None, prefixes=None, also_listen=(), tls=None):
         self.dir = tempfile.mkdtemp(prefix="fl-etcd-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-        hosts = hosts or ["127.0.0.1"] * size
-        prefixes = prefixes or [None] * size
+        self._spec = (hosts or ["127.0.0.1"] * size, prefixes or [None] * size, also_listen, tls)
+        self._make_members()
+
+    def _make_members(self):
+        hosts, prefixes, also_listen, tls = self._spec
         self.members = []
         for i, host in enumerate(hosts):
             self.members.append(Member("m%d" % i, host, free_port(), free_port(),
@@ -142,11 +145,25 @@ class Cluster:
                                        tls))
 
     def __enter__(self):
-        initial = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
-        for m in self.members:
-            m.start(initial)
-        self.wait_healthy()
-        return self
+        # A port free_port() found can be taken by another suite's member
+        # before ours binds it (suites run side by side): then the member
+        # exits at once, and the cluster is made again on fresh ports.
+        for attempt in range(3):
+            initial = ",".join("%s=%s" % (m.name, m.peer_url) for m in self.members)
+            for m in self.members:
+                m.start(initial)
+            try:
+                self.wait_healthy()
+                return self
+            except RuntimeError:
+                exited = any(m.proc.poll() is not None for m in self.members)
+                for m in self.members:
+                    m.kill()
+                if not exited or attempt == 2:
+                    raise
+                for m in self.members:
+                    shutil.rmtree(m.data_dir, ignore_errors=True)
+                self._make_members()
 
     def __exit__(self, *exc):
         for m in self.members:
